@@ -1,0 +1,48 @@
+"""Map domain errors to RFC 9457 problem responses with a stable machine code."""
+from flask import jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from gridops.api import bp
+from gridops.errors import DomainError
+
+PROBLEM_TYPE = "https://gridops.example/problems/"
+
+
+def problem(status, code, detail, **extra):
+    """Return a problem+json response."""
+    body = {"type": PROBLEM_TYPE + code, "title": code.replace("_", " "), "status": status,
+            "code": code, "detail": detail, "instance": request.path, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+#: HTTP status of each domain error code; anything else refused is 422.
+STATUS = {"validation_error": 400, "invalid_coordinates": 400, "forbidden": 403,
+          "not_found": 404, "version_conflict": 409}
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error):
+    return problem(STATUS.get(error.code, 422), error.code, error.message(), **error.extra)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    if not request.path.startswith(bp.url_prefix):
+        return error
+    code = HTTP_CODES.get(error.code, "http_error")
+    return problem(error.code, code, _(HTTP_DETAILS.get(code, error.description)))
+
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
+HTTP_DETAILS = {
+    "bad_request": "The request could not be read.",
+    "unauthorized": "Sign in or send a valid bearer token.",
+    "not_found": "No such resource.",
+    "method_not_allowed": "This method is not allowed here.",
+    "payload_too_large": "The request body is too large.",
+}

@@ -1,0 +1,13 @@
+"""The `gridops` command: Flask's CLI with the project's command groups."""
+import click
+from flask.cli import FlaskGroup
+
+
+def _create_app():
+    from gridops import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main():
+    """Run and administer GridOps."""

@@ -1,0 +1,60 @@
+"""Configuration from the environment, with documented defaults.
+
+Every setting is read here once, at app creation; nothing else reads the environment.
+`SETTINGS` is the single list the README's settings table is generated from.
+"""
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    default: object
+    meaning: str
+    cast: type = str
+
+
+SETTINGS = [
+    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI",
+            "postgresql+psycopg://gridops@127.0.0.1:55432/gridops",
+            "PostgreSQL+PostGIS connection URL (the private instance `make run` starts)"),
+    Setting("REDIS_URL", "REDIS_URL", "redis://127.0.0.1:56379/0",
+            "Redis URL for RQ queues, the scheduler and rate limits"),
+    Setting("SECRET_KEY", "SECRET_KEY", "dev-only-change-me",
+            "Signs session cookies and CSRF tokens; set a long random value in production"),
+    Setting("GRIDOPS_TZ", "GRIDOPS_TZ", "Asia/Shanghai", "Local time zone for display and calendars"),
+    Setting("GRIDOPS_DEMO", "GRIDOPS_DEMO", "1",
+            "`make run` seeds the demo district into an empty database unless this is 0"),
+    Setting("GRIDOPS_SECURE_COOKIES", "SESSION_COOKIE_SECURE", "0",
+            "Send cookies only over HTTPS (1 in production behind TLS)", int),
+    Setting("GRIDOPS_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH", "26214400",
+            "Largest request body accepted, in bytes (6 photos of ~4 MB)", int),
+    Setting("GRIDOPS_PAGE_SIZE", "GRIDOPS_PAGE_SIZE", "50", "Default page size of list endpoints", int),
+    Setting("GRIDOPS_NEAREST_TOLERANCE_M", "GRIDOPS_NEAREST_TOLERANCE_M", "50",
+            "A point outside every grid but this close (metres) is assigned to the nearest grid", float),
+    Setting("GRIDOPS_DUPLICATE_RADIUS_M", "GRIDOPS_DUPLICATE_RADIUS_M", "50",
+            "Open incidents of the same category this close are suggested as duplicates", float),
+    Setting("GRIDOPS_DUPLICATE_HOURS", "GRIDOPS_DUPLICATE_HOURS", "72",
+            "… and reported within this many hours", float),
+    Setting("GRIDOPS_SELF_HANDLED_STATE", "GRIDOPS_SELF_HANDLED_STATE", "supervision",
+            "Where a self-handled (自行处置) report starts: supervision (checked) or evaluation", str),
+    Setting("GRIDOPS_UPLOAD_DIR", "GRIDOPS_UPLOAD_DIR", "var/uploads", "Where photos are stored"),
+    Setting("PORT", "PORT", "5000", "Port `make run` serves on", int),
+]
+
+
+def from_environment(environ=None):
+    """Return the app configuration read from `environ` (default: the process environment)."""
+    environ = os.environ if environ is None else environ
+    config = {s.key: s.cast(environ.get(s.env, s.default)) for s in SETTINGS}
+    config.update(
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        JSON_AS_ASCII=False,
+    )
+    config["SESSION_COOKIE_SECURE"] = bool(config["SESSION_COOKIE_SECURE"])
+    return config

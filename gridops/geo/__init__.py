@@ -1,0 +1,1 @@
+"""Grids and places: the area hierarchy, coordinate systems and the point locator."""
