@@ -146,7 +146,7 @@ class WorkCalendar:
             else:
                 for start, end in self._periods_on(d):
                     begin = max(start, clock)
-                    if begin < end and left < end - begin:
+                    if begin < end and left <= end - begin:
                         return self._instant(d, begin + left, t)
                     left -= max(end - begin, _ZERO)
             d, clock = d + _DAY, _ZERO
