@@ -11,13 +11,15 @@ def create_app(overrides=None):
     app.config.from_mapping(config_module.from_environment())
     app.config.from_mapping(overrides or {})
 
-    import gridops.dispatch.models  # noqa: F401  (every table known before init)
+    import gridops.models  # noqa: F401  (every table known before init)
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     login.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
 
     from gridops import api, auth
+    from gridops.geo import cache as locator_cache
+    locator_cache.init_app(app)
     app.register_blueprint(api.bp)
     auth.init_app(app)
     return app

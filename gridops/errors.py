@@ -60,3 +60,13 @@ class Forbidden(DomainError):
 class NotFound(DomainError):
     code = "not_found"
     template = "No such resource."
+
+
+class UnknownCategory(UnknownReference):
+    code = "unknown_category"
+    template = "Unknown category."
+
+
+class UnknownUnit(UnknownReference):
+    code = "unknown_unit"
+    template = "Unknown unit."

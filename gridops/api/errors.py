@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from gridops.api import bp
 from gridops.errors import DomainError
+from gridops.geo.errors import GeoError
 
 PROBLEM_TYPE = "https://gridops.example/problems/"
 
@@ -20,13 +21,19 @@ def problem(status, code, detail, **extra):
 
 
 #: HTTP status of each domain error code; anything else refused is 422.
-STATUS = {"validation_error": 400, "invalid_coordinates": 400, "forbidden": 403,
+STATUS = {"validation_error": 400, "invalid_coordinates": 400, "unauthorized": 401,
+          "forbidden": 403,
           "not_found": 404, "version_conflict": 409}
 
 
 @bp.errorhandler(DomainError)
 def domain_error(error):
     return problem(STATUS.get(error.code, 422), error.code, error.message(), **error.extra)
+
+
+@bp.errorhandler(GeoError)
+def geo_error(error):
+    return problem(STATUS.get(error.code, 422), error.code, error.message)
 
 
 @bp.app_errorhandler(HTTPException)

@@ -1,0 +1,164 @@
+"""Incidents: report, list, read, act."""
+from datetime import datetime, timezone
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from gridops.api import bp
+from gridops.api.auth import actor_for, require_user
+from gridops.api.serialize import incident_json
+from gridops.dispatch.decide import in_scope, may_see
+from gridops.dispatch.intake import report_incident, validate_report
+from gridops.dispatch.models import Category, Incident, Unit
+from gridops.dispatch.models.incident import STATES, incident_co_unit
+from gridops.dispatch.operations import apply_action, facts_of
+from gridops.dispatch.transitions import transitions_from
+from gridops.errors import NotFound, ValidationError
+from gridops.extensions import db
+from gridops.api.locating import locator_for
+from gridops.geo.models import Area
+
+SOURCE_OF_ROLE = {"grid_worker": "grid_worker"}
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def json_body():
+    """Return the request's JSON object, or raise ValidationError."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object.")
+    return body
+
+
+class UnsupportedMediaType(ValidationError):
+    code = "unsupported_media_type"
+    template = "Send the body as application/json."
+
+
+@bp.post("/incidents")
+@require_user
+def create_incident():
+    report = validate_report(json_body())
+    actor = actor_for(current_user)
+    source = SOURCE_OF_ROLE.get(current_user.role, "api")
+    incident, created = report_incident(
+        db.session, report, source, actor, now(), locator_for(current_app, db.session).locate,
+        self_handled_state=current_app.config["GRIDOPS_SELF_HANDLED_STATE"],
+        source_detail=_token_name())
+    db.session.commit()
+    return incident_json(incident), 201 if created else 200
+
+
+def _token_name():
+    header = request.headers.get("Authorization", "")
+    return "api-token" if header.lower().startswith("bearer ") else "session"
+
+
+@bp.get("/incidents")
+@require_user
+def list_incidents():
+    args = request.args
+    size = _int_arg("page_size", current_app.config["GRIDOPS_PAGE_SIZE"], 1, 500)
+    query = scoped(select(Incident), current_user)
+    query = _filtered(query, args)
+    if "cursor" in args:
+        query = query.where(Incident.id < _int_arg("cursor", 0, 1, 2**62))
+    rows = db.session.scalars(query.order_by(Incident.id.desc()).limit(size + 1)).all()
+    page = rows[:size]
+    next_cursor = page[-1].id if len(rows) > size else None
+    return {"items": [incident_json(i) for i in page], "next_cursor": next_cursor}
+
+
+def scoped(query, user):
+    """Narrow `query` to the cases the user may see."""
+    if user.role == "admin":
+        return query
+    if user.role == "department":
+        co = select(incident_co_unit.c.incident_id).where(incident_co_unit.c.unit_id == user.unit_id)
+        return query.where(or_(Incident.lead_unit_id == user.unit_id, Incident.id.in_(co)))
+    return query.where(_in_areas([link.area_code for link in user.area_links]))
+
+
+def _in_areas(codes):
+    ids = select(Area.id).where(Area.code.in_(codes)).scalar_subquery()
+    return or_(Incident.grid_id.in_(ids), Incident.community_id.in_(ids),
+               Incident.street_id.in_(ids), Incident.district_id.in_(ids))
+
+
+def _filtered(query, args):
+    if args.get("state"):
+        states = args.get("state").split(",")
+        if not set(states) <= set(STATES):
+            raise ValidationError("Unknown state %(state)s.", state=args.get("state"))
+        query = query.where(Incident.state.in_(states))
+    if args.get("area"):
+        query = query.where(_in_areas([args["area"]]))
+    if args.get("unit"):
+        query = query.where(Incident.lead_unit_id.in_(select(Unit.id).where(
+            Unit.code == args["unit"])))
+    if args.get("category"):
+        kind, _, code = args["category"].partition(":")
+        query = query.where(Incident.category_id.in_(select(Category.id).where(
+            Category.kind == kind, (Category.code == code) | (Category.parent_code == code))))
+    if args.get("overdue") in ("1", "true"):
+        query = query.where(Incident.due_at < now())
+    return query
+
+
+def _int_arg(name, default, low, high):
+    raw = request.args.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError("%(name)s must be a whole number.", name=name) from None
+    if not low <= value <= high:
+        raise ValidationError("%(name)s must be between %(low)s and %(high)s.",
+                              name=name, low=low, high=high)
+    return value
+
+
+def visible_incident(incident_id):
+    """Return the case if the current user may see it; 404 otherwise, so ids don't leak."""
+    incident = db.session.get(Incident, incident_id)
+    actor = actor_for(current_user)
+    if incident is None or not (current_user.role == "admin"
+                                or may_see(actor, facts_of(incident))):
+        raise NotFound("No case %(id)s.", id=incident_id)
+    return incident
+
+
+def allowed_actions(incident, actor):
+    """Return the actions this actor may take on the case now, from the transition table."""
+    facts = facts_of(incident)
+    if not in_scope(actor, facts):
+        return []
+    return [row.action for row in transitions_from(incident.state) if actor.role in row.roles]
+
+
+@bp.get("/incidents/<int:incident_id>")
+@require_user
+def get_incident(incident_id):
+    incident = visible_incident(incident_id)
+    return incident_json(incident, detail=True,
+                         allowed=allowed_actions(incident, actor_for(current_user)))
+
+
+@bp.post("/incidents/<int:incident_id>/actions/<action>")
+@require_user
+def act(incident_id, action):
+    visible_incident(incident_id)
+    body = json_body()
+    version = body.pop("version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError("Send the version of the case you saw.",
+                              extra={"errors": [{"field": "version", "problem": "required"}]})
+    actor = actor_for(current_user)
+    incident = apply_action(db.session, incident_id, action, actor, body, version, now())
+    db.session.commit()
+    return incident_json(incident, detail=True, allowed=allowed_actions(incident, actor))

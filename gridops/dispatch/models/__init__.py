@@ -1,11 +1,9 @@
-"""Every table of the loop, imported here so Alembic and the app see them all."""
-from gridops.auth.models import ApiToken, User, UserArea  # noqa: F401
+"""The tables of the loop."""
+from gridops.dispatch.models.calendar import CalendarDay, CalendarYear, OfficeHours  # noqa: F401
 from gridops.dispatch.models.incident import Event, Incident, Photo  # noqa: F401
 from gridops.dispatch.models.notify import (Channel, InboxMessage, OutboxMessage,  # noqa: F401
                                             PeriodicRun)
-from gridops.dispatch.models.calendar import CalendarDay, CalendarYear, OfficeHours  # noqa: F401
-from gridops.dispatch.models.sla import SlaLimit  # noqa: F401
 from gridops.dispatch.models.reference import Category, Responsibility, Unit  # noqa: F401
+from gridops.dispatch.models.sla import SlaLimit  # noqa: F401
 from gridops.dispatch.models.timers import (Deadline, EscalationLevel, Summons,  # noqa: F401
                                             SupervisionOrder, Whistle)
-from gridops.geo.models import Area, GridLayer  # noqa: F401

@@ -1,0 +1,65 @@
+"""The category taxonomy: versioned data loaded from a file, never code."""
+import json
+from importlib import resources
+
+from sqlalchemy import select, update
+
+from gridops.dispatch.models import Category
+from gridops.errors import UnknownCategory, ValidationError
+
+DEFAULT_TAXONOMY = "taxonomy-classic.json"
+
+
+def read_taxonomy(path=None):
+    """Return the parsed taxonomy file (the bundled classic one by default)."""
+    if path is None:
+        return json.loads(resources.files("gridops.data").joinpath(DEFAULT_TAXONOMY).read_text())
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_taxonomy(session, data, now):
+    """Insert a taxonomy version and retire the others; return the number of categories.
+
+    Loading the version that is already active changes nothing.
+    """
+    version = data.get("taxonomy")
+    if not version or not isinstance(data.get("categories"), list):
+        raise ValidationError("A taxonomy file needs a taxonomy name and a categories list.")
+    if session.scalar(select(Category.id).where(Category.taxonomy == version).limit(1)):
+        return 0
+    rows = list(_category_rows(version, data["categories"]))
+    session.add_all(rows)
+    session.execute(update(Category).where(Category.taxonomy != version,
+                                           Category.retired_at.is_(None)).values(retired_at=now))
+    session.flush()
+    return len(rows)
+
+
+def _category_rows(version, classes):
+    for top in classes:
+        yield Category(taxonomy=version, kind=top["kind"], code=top["code"], name=top["name"])
+        for child in top.get("children", []):
+            yield Category(taxonomy=version, kind=top["kind"], code=child["code"],
+                           name=child["name"], parent_code=top["code"],
+                           default_urgency=child.get("default_urgency", "normal"),
+                           handling_minutes=child.get("handling_minutes"),
+                           urgent_minutes=child.get("urgent_minutes"))
+
+
+def active_categories(session):
+    """Return the categories of the active taxonomy, classes before their children."""
+    return session.scalars(select(Category).where(Category.retired_at.is_(None))
+                           .order_by(Category.kind, Category.code)).all()
+
+
+def category_by_key(session, key):
+    """Return the active sub-category for a key such as "event:0102"."""
+    kind, _, code = (key or "").partition(":")
+    category = session.scalar(select(Category).where(
+        Category.kind == kind, Category.code == code, Category.parent_code.is_not(None),
+        Category.retired_at.is_(None)))
+    if category is None:
+        raise UnknownCategory("Unknown category %(key)s: use a sub-category key such as "
+                               "event:0102.", key=key, extra={"field": "category"})
+    return category

@@ -1,0 +1,109 @@
+"""Intake (发现): turn a report into a case, once, located in the grid it fell in."""
+import secrets
+from typing import Any
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from geoalchemy2.elements import WKTElement
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from gridops.dispatch import clocks, operations
+from gridops.dispatch.catalog import category_by_key
+from gridops.dispatch.decide import validate_fields
+from gridops.dispatch.models import Incident
+from gridops.dispatch.models.incident import case_number_seq
+from gridops.dispatch.params import Urgency
+from gridops.dispatch.sla import limit_for
+from gridops.geo.crs import check_point, normalize_crs, to_wgs84
+from gridops.geo.models import Area
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+class Report(BaseModel):
+    """A report as any channel sends it: phone form, API, Open311."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    #: Checked by the geo package, which tells a swapped pair from a bad one.
+    lat: Any = None
+    lon: Any = None
+    crs: str = "wgs84"
+    accuracy_m: float | None = Field(None, ge=0, le=100000)
+    category: str = Field(min_length=3, max_length=40, description="Category key, e.g. event:0102")
+    description: str = Field("", max_length=4000)
+    urgency: Urgency | None = None
+    address: str | None = Field(None, max_length=300)
+    client_id: str | None = Field(None, min_length=8, max_length=100)
+    reporter_name: str | None = Field(None, max_length=100)
+    reporter_phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
+    self_handled: bool = False
+
+
+def report_incident(session, raw, source, actor, now, locate, self_handled_state="supervision",
+                    source_detail=None):
+    """Create the case for `raw` and return (incident, created); a repeated client_id returns
+    the case it created the first time."""
+    report = Report.model_validate(raw) if isinstance(raw, dict) else raw
+    if report.client_id:
+        existing = session.scalar(select(Incident).where(Incident.client_id == report.client_id))
+        if existing is not None:
+            return existing, False
+    lat, lon = check_point(report.lat, report.lon)
+    wlon, wlat = to_wgs84(lon, lat, report.crs)
+    place = locate(wlon, wlat)
+    areas = current_areas(session, place)
+    category = category_by_key(session, report.category)
+    incident = _new_incident(session, report, source, actor, now, (lat, lon), (wlon, wlat),
+                             place, areas, category, source_detail)
+    state = self_handled_state if report.self_handled else "screening"
+    _start_clocks(session, incident, source, state, now)
+    incident.state = state
+    operations.record(session, incident, "report", actor, None, state, now,
+                      {"source": source, "self_handled": report.self_handled,
+                       "match": place.match, "grid": place.grid})
+    clocks.refresh_due(session, incident)
+    session.flush()
+    return incident, True
+
+
+def validate_report(raw):
+    """Return the report validated, or raise the ValidationError naming each bad field."""
+    return Report(**validate_fields(Report, raw))
+
+
+def current_areas(session, place):
+    """Return the current area rows of the located grid and its parents, keyed by level."""
+    codes = [place.grid, place.community, place.street, place.district]
+    rows = session.scalars(select(Area).where(Area.code.in_(codes), Area.valid_to.is_(None)))
+    return {row.level: row for row in rows}
+
+
+def _new_incident(session, report, source, actor, now, raw_point, point, place, areas, category,
+                  source_detail):
+    serial = session.execute(case_number_seq.next_value()).scalar_one()
+    incident = Incident(
+        case_number=f"{now.astimezone(LOCAL):%Y%m%d}-{serial:06d}", client_id=report.client_id,
+        source=source, source_detail=source_detail, reporter_id=actor.user_id,
+        reporter_name=report.reporter_name, reporter_phone=report.reporter_phone,
+        tracking_token=secrets.token_urlsafe(24) if source in ("resident", "open311") else None,
+        point=WKTElement(f"POINT({point[0]} {point[1]})", srid=4326), crs=normalize_crs(report.crs),
+        source_lat=raw_point[0], source_lon=raw_point[1], accuracy_m=report.accuracy_m,
+        location_match=place.match, grid=areas["grid"], community=areas["community"],
+        street=areas["street"], district=areas["district"], address=report.address,
+        category=category, urgency=report.urgency or category.default_urgency,
+        description=report.description, self_handled=report.self_handled,
+        reported_at=now.astimezone(timezone.utc), updated_at=now, limits={}, state="screening")
+    session.add(incident)
+    session.flush()
+    return incident
+
+
+def _start_clocks(session, incident, source, state, now):
+    calendar = clocks.calendar_for(session, incident.street.code)
+    steps = {"screening": ["screening"] + (["onsite_check"] if source != "grid_worker" else []),
+             "supervision": ["verification"], "evaluation": ["evaluation"]}[state]
+    for step in steps:
+        limit = limit_for(session, step, incident.urgency, incident.category)
+        clocks.start(session, incident, step, limit, now, calendar)

@@ -1,0 +1,93 @@
+"""Fixtures for the whole suite: real PostgreSQL+PostGIS and Redis, the schema from migrations.
+
+`make test` exports TEST_DATABASE_URL and TEST_REDIS_URL for the private instances it starts.
+Each test starts from empty tables and an empty Redis database.
+"""
+import os
+import socket
+from datetime import datetime, timezone
+
+import pytest
+from flask_migrate import upgrade
+from redis import Redis
+from sqlalchemy import text
+
+from gridops import create_app
+from gridops.extensions import db as _db
+
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://gridops@127.0.0.1:55432/gridops_test")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/1")
+#: Tables PostGIS owns, and Alembic's own: never emptied between tests.
+KEEP = {"spatial_ref_sys", "alembic_version"}
+NOW = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 10:00 in Shanghai
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+                      "REDIS_URL": TEST_REDIS_URL, "SECRET_KEY": "test-secret"})
+    with app.app_context():
+        _rebuild_schema()
+    return app
+
+
+def _rebuild_schema():
+    """Drop what earlier runs left and build the schema by running every migration."""
+    with _db.engine.begin() as conn:
+        tables = conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        for table in set(tables) - {"spatial_ref_sys"}:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        conn.execute(text("DROP SEQUENCE IF EXISTS incident_case_number_seq"))
+        conn.execute(text("DROP FUNCTION IF EXISTS event_append_only() CASCADE"))
+    upgrade()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Empty every table and the Redis database after each test that touched them."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            names = [t.name for t in _db.metadata.sorted_tables if t.name not in KEEP]
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        Redis.from_url(app.config["REDIS_URL"]).flushdb()
+
+
+@pytest.fixture
+def db(app):
+    """Return the SQLAlchemy session inside an app context."""
+    with app.app_context():
+        yield _db.session
+
+
+@pytest.fixture
+def redis(app):
+    return Redis.from_url(app.config["REDIS_URL"])
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch):
+    """Fail any connection to an address outside this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and sock.family in (socket.AF_INET, socket.AF_INET6):
+            if not (host.startswith("127.") or host in ("localhost", "::1")):
+                raise OSError(f"test tried to reach {address}: outbound network is refused")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+pytest_plugins = ["world"]
