@@ -5,7 +5,6 @@ Each test starts from empty tables and an empty Redis database.
 """
 import os
 import socket
-from datetime import datetime, timezone
 
 import pytest
 from flask_migrate import upgrade
@@ -20,7 +19,6 @@ TEST_DATABASE_URL = os.environ.get(
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/1")
 #: Tables PostGIS owns, and Alembic's own: never emptied between tests.
 KEEP = {"spatial_ref_sys", "alembic_version"}
-NOW = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 10:00 in Shanghai
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,9 @@ def app():
                       "REDIS_URL": TEST_REDIS_URL, "SECRET_KEY": "test-secret"})
     with app.app_context():
         _rebuild_schema()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections, or psycopg warns at exit
 
 
 def _rebuild_schema():

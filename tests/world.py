@@ -4,6 +4,7 @@ District 110199 is the box lon 116.40–116.44, lat 39.90–39.94. Two streets s
 each street has two communities (south, north), each community two grids (west, east).
 """
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import pytest
 from geoalchemy2.elements import WKTElement
@@ -18,6 +19,7 @@ from gridops.geo.models import Area, GridLayer
 DISTRICT = "110199"
 STREETS = ("110199001", "110199002")
 X0, Y0, DX, DY = 116.40, 39.90, 0.01, 0.02
+NOW = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # a Wednesday, 10:00 in Shanghai
 
 
 def box(x0, y0, x1, y1):
@@ -105,7 +107,6 @@ def build_units(session, grids):
 
 @pytest.fixture
 def world(db):
-    from conftest import NOW
     grids = build_areas(db)
     units = build_units(db, grids)
     catalog.load_taxonomy(db, catalog.read_taxonomy(), NOW)
