@@ -11,3 +11,11 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main():
     """Run and administer GridOps."""
+
+
+def _register():
+    from gridops.dispatch.calendar_cli import calendar
+    main.add_command(calendar)
+
+
+_register()
