@@ -20,6 +20,8 @@ def create_app(overrides=None):
     from gridops import api, auth
     from gridops.geo import cache as locator_cache
     locator_cache.init_app(app)
+    from gridops.dispatch import timers
+    timers.init_app(app)
     app.register_blueprint(api.bp)
     auth.init_app(app)
     return app

@@ -63,3 +63,19 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IntegrationKey(db.Model):
+    """An API key issued to one integration (an Open311 client); only its SHA-256 is kept."""
+
+    __tablename__ = "integration_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Recorded as the source of every incident the integration reports.
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Requests per minute the key may make.
+    rate_limit: Mapped[int] = mapped_column(default=60)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
