@@ -69,3 +69,19 @@ def geodesic_m(geod, lon1, lat1, lon2, lat2):
 def wgs84_geod():
     """Return the WGS-84 ellipsoid's geodesic calculator."""
     return pyproj.Geod(ellps="WGS84")
+
+
+def area_m2(geod, geometry):
+    """Return the ellipsoidal area of a (multi)polygon in m², whatever its rings' orientation."""
+    total = 0.0
+    for polygon in shapely.get_parts(geometry):
+        if polygon.is_empty or polygon.geom_type != "Polygon":
+            continue
+        total += _ring_area(geod, polygon.exterior)
+        total -= sum(_ring_area(geod, ring) for ring in polygon.interiors)
+    return total
+
+
+def _ring_area(geod, ring):
+    xy = np.asarray(ring.coords)
+    return abs(geod.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0])
