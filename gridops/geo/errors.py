@@ -35,7 +35,9 @@ class LayerInvalid(GeoError):
 
     code = "layer_invalid"
 
-    def __init__(self, problems):
+    def __init__(self, problems, report=None):
         lines = [str(p) for p in problems]
         super().__init__(f"{len(lines)} problem(s) in the grid layer:\n" + "\n".join(lines))
         self.problems = list(problems)
+        #: The whole validation report (warnings and fixes too), when there is one.
+        self.report = report
