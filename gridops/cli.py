@@ -1,4 +1,7 @@
-"""The `gridops` command: Flask's CLI with the project's command groups."""
+"""The `gridops` command: Flask's CLI, whose command groups `create_app` registers.
+
+`gridops X` and `flask --app gridops X` are the same command.
+"""
 import click
 from flask.cli import FlaskGroup
 
@@ -13,9 +16,9 @@ def main():
     """Run and administer GridOps."""
 
 
-def _register():
+def register_commands(app):
+    """Add the project's command groups to the app's CLI."""
+    from gridops.auth.cli import users
     from gridops.dispatch.calendar_cli import calendar
-    main.add_command(calendar)
-
-
-_register()
+    for group in (users, calendar):
+        app.cli.add_command(group)

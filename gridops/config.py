@@ -53,7 +53,7 @@ def from_environment(environ=None):
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_DEFAULT_LOCALE="zh",
         JSON_AS_ASCII=False,
     )
     config["SESSION_COOKIE_SECURE"] = bool(config["SESSION_COOKIE_SECURE"])

@@ -17,9 +17,14 @@ class DomainError(Exception):
         self.extra = extra or {}
         super().__init__(self.template % params if params else self.template)
 
+    #: Parameters that are themselves messages, translated before they are put in.
+    translated_params = ("why",)
+
     def message(self):
         """Return the message in the request's language."""
-        return gettext(self.template, **self.params)
+        params = {k: gettext(v) if k in self.translated_params else v
+                  for k, v in self.params.items()}
+        return gettext(self.template, **params)
 
 
 class ValidationError(DomainError):

@@ -22,6 +22,7 @@ def problem(status, code, detail, **extra):
 
 #: HTTP status of each domain error code; anything else refused is 422.
 STATUS = {"validation_error": 400, "invalid_coordinates": 400, "unauthorized": 401,
+          "unsupported_media_type": 415,
           "forbidden": 403,
           "not_found": 404, "version_conflict": 409}
 
