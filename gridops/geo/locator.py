@@ -53,8 +53,10 @@ class GridTable:
 class Locator:
     """An immutable point locator over one version of the grid layer."""
 
-    def __init__(self, table, polygons, frame, raster, tolerance_m, version=None):
+    def __init__(self, table, polygons, frame, raster, tolerance_m, version=None, names=None):
         self.grids, self.frame, self.raster = table, frame, raster
+        #: Name of every area of the layer by code, for answers meant for people.
+        self.names = names or {}
         self.tolerance_m, self.version = tolerance_m, version
         self._polygons = polygons
         self._tree = shapely.STRtree(polygons)
@@ -79,7 +81,8 @@ class Locator:
         shapely.prepare(polygons)
         raster = build_raster(polygons, tolerance_m * frame.stretch * 1.01 + 1.0,
                               cells_per_polygon)
-        return cls(table, polygons, frame, raster, tolerance_m, version)
+        names = {f.code: f.name for f in features}
+        return cls(table, polygons, frame, raster, tolerance_m, version, names)
 
     def locate(self, lon, lat):
         """Return the Location of one WGS-84 point, or raise OutOfArea / InvalidCoordinates."""

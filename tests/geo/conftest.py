@@ -68,3 +68,17 @@ def locator(layer):
 @pytest.fixture
 def shapely_ok():
     return shapely
+
+
+# The geo API registers its routes on import; until gridops/api/__init__.py imports it, do it
+# here, before any app registers the blueprint.
+import gridops.api.geo  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def _fresh_locator(request):
+    """Give each database test a fresh locator cache: truncation restarts the version stamps."""
+    if "app" in request.fixturenames:
+        from gridops.geo.cache import init_app
+        init_app(request.getfixturevalue("app"))
+    yield
