@@ -19,6 +19,8 @@ def main():
 def register_commands(app):
     """Add the project's command groups to the app's CLI."""
     from gridops.auth.cli import users
+    from gridops.demo import demo
     from gridops.dispatch.calendar_cli import calendar
-    for group in (users, calendar):
+    from gridops.geo.cli import grids
+    for group in (users, calendar, grids, demo):
         app.cli.add_command(group)
