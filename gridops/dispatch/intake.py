@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from geoalchemy2.elements import WKTElement
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gridops.dispatch import clocks, operations
 from gridops.dispatch.catalog import category_by_key
@@ -46,17 +47,22 @@ def report_incident(session, raw, source, actor, now, locate, self_handled_state
     """Create the case for `raw` and return (incident, created); a repeated client_id returns
     the case it created the first time."""
     report = Report.model_validate(raw) if isinstance(raw, dict) else raw
-    if report.client_id:
-        existing = session.scalar(select(Incident).where(Incident.client_id == report.client_id))
-        if existing is not None:
-            return existing, False
+    existing = _already_reported(session, report.client_id)
+    if existing is not None:
+        return existing, False
     lat, lon = check_point(report.lat, report.lon)
     wlon, wlat = to_wgs84(lon, lat, report.crs)
     place = locate(wlon, wlat)
     areas = current_areas(session, place)
     category = category_by_key(session, report.category)
-    incident = _new_incident(session, report, source, actor, now, (lat, lon), (wlon, wlat),
-                             place, areas, category, source_detail)
+    try:
+        with session.begin_nested():
+            incident = _new_incident(session, report, source, actor, now, (lat, lon),
+                                     (wlon, wlat), place, areas, category, source_detail)
+    except IntegrityError:
+        # The same client_id committed by a concurrent request (a phone retrying while the
+        # first try was still in flight): that one is the case.
+        return _already_reported(session, report.client_id), False
     state = self_handled_state if report.self_handled else "screening"
     _start_clocks(session, incident, source, state, now)
     incident.state = state
@@ -66,6 +72,12 @@ def report_incident(session, raw, source, actor, now, locate, self_handled_state
     clocks.refresh_due(session, incident)
     session.flush()
     return incident, True
+
+
+def _already_reported(session, client_id):
+    if not client_id:
+        return None
+    return session.scalar(select(Incident).where(Incident.client_id == client_id))
 
 
 def validate_report(raw):

@@ -237,3 +237,37 @@ def test_a_repeated_client_id_returns_the_same_case(loop):
     again = loop.report(client_id="phone-0001-abc", description="重发")
     assert again.id == first.id
     assert loop.db.scalar(select(Incident.id).where(Incident.id != first.id)) is None
+
+
+def test_concurrent_reports_with_one_client_id_make_one_case(loop, app):
+    """A retry racing the first try: the second insert waits on the first, then returns it."""
+    import threading
+    import time
+
+    from gridops.extensions import db
+
+    results, lat_lon, first_in = [], loop.world.center(GRID), threading.Event()
+
+    def submit(first):
+        with app.app_context():
+            if not first:
+                first_in.wait(timeout=10)
+            raw = {"lat": lat_lon[0], "lon": lat_lon[1], "category": "event:0102",
+                   "client_id": "race-0000-0001"}
+            incident, created = report_incident(db.session, raw, "grid_worker",
+                                                loop.actors["grid_worker"], loop.now,
+                                                loop.locate)
+            if first:
+                first_in.set()
+                time.sleep(0.5)  # the second is now blocked on the unique index
+            db.session.commit()
+            results.append((incident.id, created))
+            db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 2 and len({incident_id for incident_id, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, True]
