@@ -21,6 +21,7 @@ def register_commands(app):
     from gridops.auth.cli import users
     from gridops.demo import demo
     from gridops.dispatch.calendar_cli import calendar
+    from gridops.dispatch.catalog_cli import categories
     from gridops.geo.cli import grids
-    for group in (users, calendar, grids, demo):
+    for group in (users, calendar, categories, grids, demo):
         app.cli.add_command(group)

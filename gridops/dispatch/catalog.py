@@ -28,7 +28,11 @@ def load_taxonomy(session, data, now):
         raise ValidationError("A taxonomy file needs a taxonomy name and a categories list.")
     if session.scalar(select(Category.id).where(Category.taxonomy == version).limit(1)):
         return 0
-    rows = list(_category_rows(version, data["categories"]))
+    try:
+        rows = list(_category_rows(version, data["categories"]))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValidationError("Every category needs kind, code and name (problem: %(what)s).",
+                              what=repr(error)) from None
     session.add_all(rows)
     session.execute(update(Category).where(Category.taxonomy != version,
                                            Category.retired_at.is_(None)).values(retired_at=now))
