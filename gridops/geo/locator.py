@@ -173,21 +173,25 @@ class Locator:
     def _exact_many(self, points, value, x, y, index, match):
         """Settle points in boundary cells; return those in no candidate polygon."""
         b = FIRST_BOUNDARY - value[points].astype(np.int64)
-        start, stop = self.raster.cand_ptr[b], self.raster.cand_ptr[b + 1]
-        counts = stop - start
-        point = np.repeat(points, counts)
-        offset = np.arange(len(point)) - np.repeat(np.cumsum(counts) - counts, counts)
-        grid = self.raster.cand_idx[np.repeat(start, counts) + offset]
-        left = points
+        start = self.raster.cand_ptr[b]
+        counts = self.raster.cand_ptr[b + 1] - start
         for test, kind in ((shapely.contains_xy, INSIDE), (shapely.intersects_xy, BOUNDARY)):
-            hit = test(self._polygons[grid], x[point], y[point])
-            # Candidates are in code order, so a point's first hit is its lowest code.
-            hit_point, first = np.unique(point[hit], return_index=True)
-            index[hit_point], match[hit_point] = grid[hit][first], kind
-            keep = ~np.isin(point, hit_point)
-            point, grid = point[keep], grid[keep]
-            left = np.setdiff1d(left, hit_point, assume_unique=True)
-        return left
+            points, start, counts = self._by_rank(test, kind, points, start, counts, x, y,
+                                                  index, match)
+        return points
+
+    def _by_rank(self, test, kind, points, start, counts, x, y, index, match):
+        # Candidates are in code order: trying every point's first candidate, then the second
+        # for the points still unsettled, and so on, gives each its lowest code with about
+        # half the tests of trying them all.
+        unsettled = np.ones(len(points), dtype=bool)
+        for rank in range(int(counts.max(initial=0))):
+            live = np.flatnonzero(unsettled & (counts > rank))
+            grid = self.raster.cand_idx[start[live] + rank]
+            hit = test(self._polygons[grid], x[points[live]], y[points[live]])
+            index[points[live[hit]]], match[points[live[hit]]] = grid[hit], kind
+            unsettled[live[hit]] = False
+        return points[unsettled], start[unsettled], counts[unsettled]
 
     def _nearest_many(self, points, lons, lats, index, match, distance):
         if len(points) == 0:
