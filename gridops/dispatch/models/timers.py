@@ -33,6 +33,9 @@ class Deadline(db.Model):
         Index("deadline_warn_pending", "warn_at", postgresql_where=text("state = 'pending'")),
         Index("deadline_due_open", "due_at",
               postgresql_where=text("state IN ('pending', 'warned')")),
+        # The sweep's third query: which breached clocks climb the escalation policy next.
+        Index("deadline_escalate_breached", "escalate_at",
+              postgresql_where=text("state = 'breached'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +57,10 @@ class Deadline(db.Model):
     breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When an action met or cancelled it.
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The last rung of the escalation policy acted on after the breach (0: none yet).
+    escalated_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: When the next rung acts; NULL when none is left.
+    escalate_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SupervisionOrder(db.Model):
