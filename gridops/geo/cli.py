@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from gridops.extensions import db
 from gridops.geo.crs import CRS_NAMES
 from gridops.geo.errors import LayerInvalid
+from gridops.geo.layer import export_layer, import_layer
 from gridops.geo.reader import LayerFileError, read_layer
 from gridops.geo.validate import validate
 
@@ -46,8 +48,6 @@ def validate_command(path, crs, fix):
 @with_appcontext
 def import_command(path, crs, fix, dry_run):
     """Make a layer file the current grid layer, all or nothing."""
-    from gridops.extensions import db
-    from gridops.geo.layer import import_layer
     raw = _read(path, crs)
     try:
         result = import_layer(db.session, raw, datetime.now(timezone.utc), dry_run=dry_run,
@@ -72,8 +72,6 @@ def import_command(path, crs, fix, dry_run):
 @with_appcontext
 def export_command(out):
     """Write the current grid layer as a GeoJSON FeatureCollection."""
-    from gridops.extensions import db
-    from gridops.geo.layer import export_layer
     text = json.dumps(export_layer(db.session), ensure_ascii=False)
     if out is None:
         click.echo(text)
