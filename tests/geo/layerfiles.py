@@ -1,5 +1,5 @@
 """Tiny grid layers written by hand, as GeoJSON dicts, for the reader and validator tests."""
-from tests.geo.conftest import LAT0, LON0, U
+from tests.geo.handmade import LAT0, LON0, U
 
 
 def ring(*points, close=True):

@@ -1,5 +1,5 @@
 from gridops.geo.cache import LocatorCache
-from tests.geo.conftest import at, grid, grid_layer, parent_layer, unit_box
+from tests.geo.handmade import at, grid, grid_layer, parent_layer, unit_box
 
 
 class FakeLayer:

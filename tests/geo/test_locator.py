@@ -8,7 +8,7 @@ import pytest
 from gridops.geo.crs import from_wgs84
 from gridops.geo.errors import InvalidCoordinates, OutOfArea
 from gridops.geo.locator import Locator, locate_point
-from tests.geo.conftest import COMMUNITY, DISTRICT, STREET, U, at, grid
+from tests.geo.handmade import COMMUNITY, DISTRICT, STREET, U, at, grid
 
 GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -127,7 +127,7 @@ def test_shifted_inputs_are_converted_before_locating(locator, crs):
 
 
 def test_overlapping_grids_still_answer_deterministically(layer):
-    from tests.geo.conftest import unit_box
+    from tests.geo.handmade import unit_box
     from gridops.geo.features import Feature
     extra = Feature(grid(0), "grid", COMMUNITY, unit_box(0.5, 0.5, 1.5, 1.5))
     locator = Locator.build(layer + [extra])

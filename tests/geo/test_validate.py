@@ -3,7 +3,7 @@ import pytest
 from gridops.geo.frame import area_m2, wgs84_geod
 from gridops.geo.reader import read_geojson
 from gridops.geo.validate import Rules, validate
-from tests.geo.conftest import U
+from tests.geo.handmade import U
 from tests.geo.layerfiles import (base_features, collection, feature, replace, ring,
                                   square)
 
