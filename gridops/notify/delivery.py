@@ -55,10 +55,10 @@ def backoff(attempts, config):
 
 def due(session, now, limit=500):
     """Return (id, attempts) of the messages waiting to be (re)sent now, oldest first."""
-    return list(session.execute(select(OutboxMessage.id, OutboxMessage.attempts).where(
+    query = select(OutboxMessage.id, OutboxMessage.attempts).where(
         OutboxMessage.delivered_at.is_(None), ~OutboxMessage.dead,
-        OutboxMessage.next_attempt_at <= now).order_by(OutboxMessage.next_attempt_at)
-        .limit(limit)).tuples())
+        OutboxMessage.next_attempt_at <= now).order_by(OutboxMessage.next_attempt_at).limit(limit)
+    return [tuple(row) for row in session.execute(query)]
 
 
 def failing(session, limit=100):
