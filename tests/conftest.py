@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from gridops import create_app
 from gridops.extensions import db as _db
+from gridops.geo import cache as locator_cache
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://gridops@127.0.0.1:55432/gridops_test")
@@ -56,6 +57,9 @@ def _clean_state(request):
             names = [t.name for t in _db.metadata.sorted_tables if t.name not in KEEP]
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
         Redis.from_url(app.config["REDIS_URL"]).flushdb()
+        # Truncation restarts the layer version: a fresh cache, or the next test may get
+        # this test's locator within the cache's one-second check.
+        locator_cache.init_app(app)
 
 
 @pytest.fixture
