@@ -3,12 +3,13 @@ from datetime import datetime, timezone
 
 from flask import current_app, request
 from flask_login import current_user
+from geoalchemy2.shape import to_shape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from gridops.api import bp
 from gridops.api.auth import actor_for, require_user
-from gridops.api.serialize import incident_json
+from gridops.api.serialize import incident_json, local_time
 from gridops.dispatch.decide import in_scope, may_see
 from gridops.dispatch.intake import report_incident, validate_report
 from gridops.dispatch.models import Category, Incident, Unit
@@ -19,6 +20,7 @@ from gridops.errors import NotFound, ValidationError
 from gridops.extensions import db
 from gridops.api.locating import locator_for
 from gridops.geo.models import Area
+from gridops.geo.nearby import duplicate_settings, possible_duplicates
 
 SOURCE_OF_ROLE = {"grid_worker": "grid_worker"}
 #: What a page of cases shows, loaded in a handful of queries instead of several per case.
@@ -56,7 +58,20 @@ def create_incident():
         self_handled_state=current_app.config["GRIDOPS_SELF_HANDLED_STATE"],
         source_detail=_token_name())
     db.session.commit()
-    return incident_json(incident), 201 if created else 200
+    body = incident_json(incident, duplicates=duplicates_of(incident))
+    return body, 201 if created else 200
+
+
+def duplicates_of(incident):
+    """Return open cases of the same category near this one, for screening (nearest first)."""
+    if incident.state != "screening":
+        return None
+    point = to_shape(incident.point)
+    rows = possible_duplicates(db.session, point.x, point.y, incident.category_id, now(),
+                               *duplicate_settings(current_app.config), exclude_id=incident.id)
+    return [{"id": other.id, "case_number": other.case_number, "state": other.state,
+             "distance_m": round(metres, 1), "reported_at": local_time(other.reported_at)}
+            for other, metres in rows]
 
 
 def _token_name():
@@ -150,7 +165,7 @@ def allowed_actions(incident, actor):
 @require_user
 def get_incident(incident_id):
     incident = visible_incident(incident_id)
-    return incident_json(incident, detail=True,
+    return incident_json(incident, detail=True, duplicates=duplicates_of(incident),
                          allowed=allowed_actions(incident, actor_for(current_user)))
 
 

@@ -46,6 +46,10 @@ INCIDENT = {
         "rework_count": INTEGER, "satisfaction": nullable(STRING), "reported_at": TIME,
         "closed_at": nullable(TIME), "deadlines": {"type": "array", "items": DEADLINE},
         "allowed_actions": {"type": "array", "items": STRING},
+        "possible_duplicates": {"type": "array", "items": {
+            "type": "object", "required": ["id", "case_number", "distance_m"],
+            "properties": {"id": INTEGER, "case_number": STRING, "state": STRING,
+                           "distance_m": NUMBER, "reported_at": TIME}}},
     },
 }
 DETAIL = {"allOf": [ref("Incident"), {"type": "object", "required": ["events"], "properties": {

@@ -32,7 +32,7 @@ def event_json(event):
             "payload": event.payload, "at": local_time(event.at)}
 
 
-def incident_json(incident, detail=False, allowed=None):
+def incident_json(incident, detail=False, allowed=None, duplicates=None):
     """Return the API view of a case; `detail` adds its events and every deadline."""
     point = to_shape(incident.point)
     body = {
@@ -63,4 +63,6 @@ def incident_json(incident, detail=False, allowed=None):
         body["result_note"] = incident.result_note
     if allowed is not None:
         body["allowed_actions"] = allowed
+    if duplicates is not None:
+        body["possible_duplicates"] = duplicates
     return body

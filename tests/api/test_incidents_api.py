@@ -215,3 +215,18 @@ def test_log_in_for_a_token(api, world, db):
                    ).status_code == 200
     problem(api.post("/tokens", json={"username": "pw", "password": "wrong"}), 401,
             "unauthorized")
+
+
+def test_possible_duplicates_are_suggested_at_intake_and_screening(api, world, people):
+    first = report(api, world, people["worker"]).get_json()
+    assert first["possible_duplicates"] == []
+    lat, lon = world.center(GRID)
+    second = api.post("/incidents", people["worker"], {
+        "lat": lat + 0.0002, "lon": lon, "category": "event:0102"}).get_json()
+    other_kind = api.post("/incidents", people["worker"], {
+        "lat": lat, "lon": lon, "category": "event:0104"}).get_json()
+    assert [d["case_number"] for d in second["possible_duplicates"]] == [first["case_number"]]
+    assert 20 < second["possible_duplicates"][0]["distance_m"] < 25
+    assert other_kind["possible_duplicates"] == []
+    seen = api.get(f"/incidents/{first['id']}", people["dispatcher"]).get_json()
+    assert [d["id"] for d in seen["possible_duplicates"]] == [second["id"]]
