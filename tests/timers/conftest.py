@@ -85,3 +85,31 @@ def people(world):
 
 def seconds(n):
     return timedelta(seconds=n)
+
+
+def clocks_due(cases, due, count, cases_count=1):
+    """Add `count` handling clocks due at `due` (spread over `cases_count` cases); return ids.
+
+    They are queued after the commit like any clock the loop starts.
+    """
+    from gridops.dispatch.timers import TOUCHED
+    incidents = [cases.in_handling() for _ in range(cases_count)]
+    rows = [Deadline(incident_id=incidents[i % cases_count].id, kind="handling",
+                     basis="natural", limit_minutes=1, started_at=due - timedelta(minutes=1),
+                     warn_at=due - timedelta(seconds=12), due_at=due, state="pending")
+            for i in range(count)]
+    cases.db.add_all(rows)
+    cases.db.info.setdefault(TOUCHED, []).extend(rows)
+    cases.db.commit()
+    return [row.id for row in rows]
+
+
+def effects_per_clock(db, ids):
+    """Return {deadline id: (supervision orders, breach events)} for the clocks `ids`."""
+    from sqlalchemy import Integer, cast
+    orders = dict(db.execute(select(SupervisionOrder.deadline_id, func.count()).where(
+        SupervisionOrder.deadline_id.in_(ids)).group_by(SupervisionOrder.deadline_id)).all())
+    deadline_id = cast(Event.payload["deadline_id"].astext, Integer)
+    events = dict(db.execute(select(deadline_id, func.count()).where(
+        Event.action == "deadline_breached", deadline_id.in_(ids)).group_by(deadline_id)).all())
+    return {i: (orders.get(i, 0), events.get(i, 0)) for i in ids}
