@@ -1,0 +1,138 @@
+"""Whistles (吹哨报到): the active ones with their countdowns; check in, summon more, score."""
+from datetime import datetime
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+
+from gridops.api import bp
+from gridops.api.auth import actor_for, require_user
+from gridops.api.incidents import json_body, now, scoped
+from gridops.api.serialize import local_time, unit_json
+from gridops.dispatch import whistles
+from gridops.dispatch.checkin import check_in
+from gridops.dispatch.models import Incident, Summons, Whistle
+from gridops.errors import NotFound, ValidationError
+from gridops.extensions import db
+
+STATES = {"active": ("active",), "closed": ("closed",), "all": ("active", "closed")}
+
+
+@bp.get("/whistles")
+@require_user
+def list_whistles():
+    states = STATES.get(request.args.get("state", "active"))
+    if states is None:
+        raise ValidationError("state must be active, closed or all.")
+    query = _visible(select(Whistle).where(Whistle.state.in_(states)), current_user)
+    at = now()
+    return {"items": [whistle_json(w, at) for w in
+                      db.session.scalars(query.order_by(Whistle.blown_at.desc()).limit(200))]}
+
+
+@bp.post("/whistles/<int:whistle_id>/checkin")
+@require_user
+def check_in_to(whistle_id):
+    body = json_body()
+    whistle = _visible_whistle(whistle_id)
+    summons = next((s for s in whistle.summonses if s.unit_id == current_user.unit_id), None)
+    if summons is None:
+        raise NotFound("Your unit was not summoned to whistle %(id)s.", id=whistle_id)
+    location = (body["lat"], body["lon"]) if "lat" in body or "lon" in body else None
+    check_in(db.session, summons.id, current_user, body.get("attendee"),
+             _instant(body.get("arrive_at"), "arrive_at"), location, now())
+    db.session.commit()
+    return whistle_json(whistle, now())
+
+
+@bp.post("/whistles/<int:whistle_id>/summons")
+@require_user
+def summon_units(whistle_id):
+    body = json_body()
+    _visible_whistle(whistle_id)
+    units = body.get("units")
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        raise ValidationError("Send the units to summon as a list of unit codes.",
+                              extra={"errors": [{"field": "units", "problem": "required"}]})
+    whistles.summon_more(db.session, whistle_id, units, actor_for(current_user), now())
+    db.session.commit()
+    return whistle_json(db.session.get(Whistle, whistle_id), now()), 201
+
+
+@bp.post("/whistles/<int:whistle_id>/scores")
+@require_user
+def score_units(whistle_id):
+    scores = json_body().get("scores")
+    _visible_whistle(whistle_id)
+    if not isinstance(scores, dict) or not scores:
+        raise ValidationError("Send the scores as {\"scores\": {\"unit code\": 0-100}}.",
+                              extra={"errors": [{"field": "scores", "problem": "required"}]})
+    actor = actor_for(current_user)
+    for unit_code, value in scores.items():
+        whistles.score(db.session, whistle_id, unit_code, value, actor)
+    db.session.commit()
+    return whistle_json(db.session.get(Whistle, whistle_id), now())
+
+
+def whistle_json(whistle, at):
+    """Return the API view of a whistle, each summons with its check-in countdown."""
+    return {
+        "id": whistle.id, "state": whistle.state, "reason": whistle.reason, "note": whistle.note,
+        "blown_at": local_time(whistle.blown_at), "blown_by_id": whistle.blown_by_id,
+        "closed_at": local_time(whistle.closed_at),
+        "escalated_at": local_time(whistle.escalated_at),
+        "incidents": [{"id": i.id, "case_number": i.case_number, "state": i.state}
+                      for i in whistle.incidents],
+        "summonses": [summons_json(s, at) for s in whistle.summonses],
+    }
+
+
+def summons_json(summons, at):
+    """Return one summoned unit: its deadline, the seconds left (negative: overdue), its check-in."""
+    waiting = summons.checked_in_at is None and summons.whistle.state == "active"
+    return {
+        "unit": unit_json(summons.unit), "added_by": summons.added_by, "status": summons.status,
+        "checkin_due_at": local_time(summons.checkin_due_at),
+        "seconds_left": int((summons.checkin_due_at - at).total_seconds()) if waiting else None,
+        "checked_in_at": local_time(summons.checked_in_at), "attendee": summons.attendee,
+        "arrive_at": local_time(summons.arrive_at), "escalated_at":
+        local_time(summons.escalated_at), "score": summons.score,
+    }
+
+
+def supervision_order_json(order):
+    """Return a supervision order (督办单) as the case view shows it."""
+    return {"id": order.id, "reason": order.reason, "note": order.note,
+            "unit": unit_json(order.unit), "deadline_id": order.deadline_id,
+            "issued_by_id": order.issued_by_id, "issued_at": local_time(order.issued_at)}
+
+
+def _visible(query, user):
+    """Narrow a whistle query to what the user may see: their areas' cases, or their unit's."""
+    if user.role == "admin":
+        return query
+    if user.role == "department":
+        return query.where(Whistle.summonses.any(Summons.unit_id == user.unit_id))
+    cases = scoped(select(Incident.id), user)
+    return query.where(Whistle.incidents.any(Incident.id.in_(cases)))
+
+
+def _visible_whistle(whistle_id):
+    whistle = db.session.scalar(_visible(select(Whistle).where(Whistle.id == whistle_id),
+                                         current_user))
+    if whistle is None:
+        raise NotFound("No whistle %(id)s.", id=whistle_id)
+    return whistle
+
+
+def _instant(value, field):
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("%(field)s must be an ISO 8601 time with its offset.", field=field,
+                              extra={"errors": [{"field": field, "problem": "iso8601"}]})
+    return moment
