@@ -23,5 +23,6 @@ def register_commands(app):
     from gridops.dispatch.calendar_cli import calendar
     from gridops.dispatch.catalog_cli import categories
     from gridops.geo.cli import grids
-    for group in (users, calendar, categories, grids, demo):
+    from gridops.open311.cli import open311
+    for group in (users, calendar, categories, grids, demo, open311):
         app.cli.add_command(group)

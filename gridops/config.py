@@ -42,6 +42,10 @@ SETTINGS = [
             "Where a self-handled (自行处置) report starts: supervision (checked) or evaluation", str),
     Setting("GRIDOPS_UPLOAD_DIR", "GRIDOPS_UPLOAD_DIR", "var/uploads", "Where photos are stored"),
     Setting("PORT", "PORT", "5000", "Port `make run` serves on", int),
+    Setting("OPEN311_JURISDICTION", "OPEN311_JURISDICTION", "gridops.local",
+            "The Open311 jurisdiction_id this server answers to (empty also means it)"),
+    Setting("OPEN311_CONTACT", "OPEN311_CONTACT", "",
+            "Contact line shown in the Open311 discovery document"),
 ]
 
 
