@@ -3,10 +3,14 @@
 A claim is one statement: it picks rows whose threshold has passed with `FOR UPDATE SKIP
 LOCKED` and moves their state on. Only the transaction that moved the state acts on it, so a
 job that runs early (nothing has passed), twice (the state already moved), or after the case
-moved on (met or cancelled) does nothing. The case row is locked `FOR KEY SHARE ... SKIP
-LOCKED` in the same statement: the effects insert rows that reference it, and a user's action
-holding the case while it waits for the deadline row would otherwise deadlock with us. A
-locked case is simply left for the next run.
+moved on (met or cancelled) does nothing.
+
+The case row is locked `FOR NO KEY UPDATE ... SKIP LOCKED` in the same statement, for two
+reasons. The effects insert rows that reference the case, and a user's action holding the case
+while it waits for the deadline row would otherwise deadlock with us. And two workers must
+never act on one case at once: the escalation policy counts its supervision orders and looks
+for an active whistle, which only one transaction at a time may do. A case that is locked is
+simply left for the next run; the sweep never waits for a lock while holding one.
 
 Callers commit: effects and claims land together or not at all, so a worker killed in the
 middle of a batch leaves its rows unclaimed for the next one.
@@ -32,7 +36,7 @@ THRESHOLDS = {
 #: How each owner's claim locks what its effects write to, never waiting for a lock.
 OWNERS = {
     "incident": ("JOIN incident i ON i.id = d.incident_id",
-                 "FOR UPDATE OF d SKIP LOCKED FOR KEY SHARE OF i SKIP LOCKED"),
+                 "FOR UPDATE OF d SKIP LOCKED FOR NO KEY UPDATE OF i SKIP LOCKED"),
     "summons": ("JOIN summons s ON s.id = d.summons_id JOIN whistle w ON w.id = s.whistle_id",
                 "FOR UPDATE OF d SKIP LOCKED FOR NO KEY UPDATE OF s, w SKIP LOCKED"),
 }

@@ -6,10 +6,17 @@ from datetime import datetime, timedelta, timezone
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
+from sqlalchemy import select
+
 from gridops import create_app
+from gridops.api.locating import locator_for
 from gridops.dispatch import timers
+from gridops.dispatch.decide import Actor
+from gridops.dispatch.intake import report_incident
+from gridops.dispatch.models import Deadline
 from gridops.extensions import db as _db
 from tests.conftest import TEST_DATABASE_URL
+from tests.timers.conftest import GRID
 
 
 def scheduled(redis):
@@ -65,15 +72,18 @@ def test_past_moments_are_queued_for_now(cases, redis):
 def test_without_redis_the_action_still_commits(world, caplog, monkeypatch):
     # Alembic's logging setup (run by the session's migrations) disables existing loggers.
     monkeypatch.setattr(logging.getLogger("gridops.dispatch.timers"), "disabled", False)
+    lat, lon = world.center(GRID)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
                       "REDIS_URL": "redis://127.0.0.1:1/0", "GRIDOPS_REDIS_TIMEOUT": 0.5})
-    with app.app_context():
-        from tests.timers.conftest import Cases
-        cases = Cases(world, app)
-        cases.db = _db.session
+    with app.app_context():  # only this app's session and objects in here
         with caplog.at_level(logging.WARNING, logger="gridops.dispatch.timers"):
-            incident = cases.report()
-        assert incident.id is not None and cases.clock(incident, "screening") is not None
+            incident, _ = report_incident(
+                _db.session, {"lat": lat, "lon": lon, "category": "event:0102"}, "grid_worker",
+                Actor("grid_worker", "网格员", area_codes=frozenset({GRID})), world.now,
+                locator_for(app, _db.session).locate)
+            _db.session.commit()
+        assert _db.session.scalar(select(Deadline).where(
+            Deadline.incident_id == incident.id)) is not None
         assert "the sweep will" in caplog.text
         _db.session.remove()
         _db.engine.dispose()
