@@ -1,0 +1,122 @@
+"""Residents' public report page, one per community (reached from its QR poster).
+
+No login: the report always goes to screening as a resident report, which starts the grid
+worker's on-site check. Each client may send a limited number per hour.
+"""
+import secrets
+from datetime import datetime, timezone
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from gridops.api.locating import locator_for
+from gridops.dispatch.decide import Actor
+from gridops.dispatch.intake import report_incident, validate_report
+from gridops.errors import ValidationError
+from gridops.extensions import db
+from gridops.geo.display import map_layer
+from gridops.geo.models import Area
+from gridops.phone import public
+from gridops.phone.context import bbox_of, category_groups
+from gridops.phone.errors import REFUSALS, readable
+from gridops.photos.errors import PhotoRefused, TooManyPhotos
+from gridops.photos.operations import attach, clean_upload
+from gridops.web import ratelimit
+from gridops.web.csrf import recovers
+
+RESIDENT = Actor(role="resident", label="resident")
+MAX_PHOTOS = 6
+FIELDS = ("category", "description", "address", "reporter_phone", "lat", "lon", "accuracy_m",
+          "client_id")
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def community_or_404(code):
+    area = db.session.scalar(select(Area).where(Area.code == code, Area.level == "community",
+                                                Area.valid_to.is_(None)))
+    if area is None:
+        abort(404)
+    return area
+
+
+@public.get("/r/<code>")
+def resident_form(code):
+    """Show the community's public report form."""
+    return _form(community_or_404(code), {"client_id": secrets.token_urlsafe(18)})
+
+
+def _form(community, values, error=None, status=200):
+    return render_template("phone/resident.html", community=community, values=values,
+                           groups=category_groups(db.session), error=error,
+                           bbox=bbox_of(db.session, [community.code])), status
+
+
+@public.post("/r/<code>")
+def resident_submit(code):
+    """Take a resident's report; on success go to its tracking page."""
+    community = community_or_404(code)
+    values = {k: request.form.get(k, "").strip() for k in FIELDS}
+    allowed, _wait = ratelimit.hit(ratelimit.redis_for(current_app),
+                                   f"resident:{request.remote_addr}",
+                                   current_app.config["GRIDOPS_RESIDENT_REPORTS_PER_HOUR"], now())
+    if not allowed:
+        return _form(community, values, _("You have sent many reports in the last hour. "
+                                          "Please try again later."), 429)
+    try:
+        incident = _take(community, values)
+    except (PhotoRefused, *REFUSALS) as error:
+        db.session.rollback()
+        status, _code, message = readable(error)
+        return _form(community, values, message, status)
+    db.session.commit()
+    return redirect(url_for("public.tracking", token=incident.tracking_token, new=1))
+
+
+def _take(community, values):
+    photos = [clean_upload(current_app, f.stream)
+              for f in request.files.getlist("photos") if f and f.filename][:MAX_PHOTOS + 1]
+    if len(photos) > MAX_PHOTOS:
+        raise TooManyPhotos(limit=MAX_PHOTOS)
+    raw = {k: v for k, v in values.items() if v}
+    _place(community, raw)
+    report = validate_report(raw)
+    incident, created = report_incident(
+        db.session, report, "resident", RESIDENT, now(),
+        locator_for(current_app, db.session).locate, source_detail=f"qr:{community.code}")
+    if created:
+        for photo in photos:
+            attach(db.session, incident, photo, "report")
+    return incident
+
+
+def _place(community, raw):
+    """Without a position, use a point inside the community; then an address is needed."""
+    if raw.get("lat") and raw.get("lon"):
+        return
+    if not raw.get("address"):
+        raise ValidationError(extra={"errors": [{"field": "address", "problem": "required"}]})
+    point = func.ST_PointOnSurface(Area.geom)
+    raw["lat"], raw["lon"] = db.session.execute(
+        select(func.ST_Y(point), func.ST_X(point)).where(Area.id == community.id)).one()
+    raw.pop("accuracy_m", None)
+
+
+@recovers("public.resident_submit")
+def _send_again(message):
+    code = request.view_args["code"]
+    values = {k: request.form.get(k, "").strip() for k in FIELDS}
+    return _form(community_or_404(code), values, message)[0]
+
+
+@public.get("/r/<code>/grids.geojson")
+def resident_grids(code):
+    """Return the community's grid outlines for the place picker."""
+    community = community_or_404(code)
+    layer = map_layer(db.session, "grid", bbox_of(db.session, [community.code]), zoom=17)
+    layer["features"] = [f for f in layer["features"]
+                         if f["properties"]["parent"] == community.code]
+    return layer, 200, {"Content-Type": "application/geo+json"}

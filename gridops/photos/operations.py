@@ -1,0 +1,36 @@
+"""Attach stored photos to a case, once each."""
+from sqlalchemy import func, select
+
+from gridops.dispatch.models import Photo
+from gridops.photos import store
+from gridops.photos.errors import TooManyPhotos
+from gridops.photos.process import clean_photo
+
+ROLES = ("report", "before", "after", "result")
+MAX_PER_CASE = 12
+
+
+def clean_upload(app, stream):
+    """Return the uploaded file as a CleanPhoto, stored; raise PhotoRefused otherwise."""
+    photo = clean_photo(stream, app.config["GRIDOPS_PHOTO_MAX_BYTES"],
+                        app.config["GRIDOPS_PHOTO_MAX_PIXELS"])
+    store.save(store.upload_dir(app), photo)
+    return photo
+
+
+def attach(session, incident, photo, role, event_id=None, limit=MAX_PER_CASE):
+    """Return the case's Photo row for `photo` in `role`, adding it if new. Flushes."""
+    existing = session.scalar(select(Photo).where(
+        Photo.incident_id == incident.id, Photo.sha256 == photo.sha256, Photo.role == role))
+    if existing is not None:
+        return existing, False
+    count = session.scalar(select(func.count()).select_from(Photo).where(
+        Photo.incident_id == incident.id))
+    if count >= limit:
+        raise TooManyPhotos(limit=limit)
+    row = Photo(incident_id=incident.id, role=role, sha256=photo.sha256, width=photo.width,
+                height=photo.height, event_id=event_id)
+    session.add(row)
+    session.flush()
+    return row, True
+

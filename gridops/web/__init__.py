@@ -1,0 +1,47 @@
+"""The server-rendered web: session login, CSRF, base templates and static files.
+
+`init_app` is the one call `create_app` makes; it also registers the phone form, the
+resident pages and the photo routes, which build on this foundation.
+"""
+from datetime import timedelta
+
+from flask import Blueprint
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/assets")
+
+#: Settings this package reads, with their defaults (given unless the app has them already).
+DEFAULTS = {
+    # A grid worker's own phone stays signed in for months (renewed by use); logout ends it.
+    "REMEMBER_COOKIE_DURATION": timedelta(days=90),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # The outbox may send a report hours after the page was loaded: the token lives as long as
+    # the session, not an hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # gridops.web.csrf decides which requests are checked.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "GRIDOPS_RESIDENT_REPORTS_PER_HOUR": 10,
+    "GRIDOPS_LOGIN_FAILURES_PER_HOUR": 20,
+    "GRIDOPS_PHOTO_MAX_BYTES": 12 * 1024 * 1024,
+    "GRIDOPS_PHOTO_MAX_PIXELS": 40_000_000,
+    "GRIDOPS_MAP_TILE_URL": "",
+    "GRIDOPS_MAP_TILE_ATTRIBUTION": "",
+    "GRIDOPS_PUBLIC_URL": "",
+}
+
+
+def init_app(app):
+    """Set defaults, start CSRF protection and register the web, phone and photo routes."""
+    from gridops import phone, photos
+    from gridops.web import csrf, filters, remember, views  # noqa: F401  (views register on bp)
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE"))
+    csrf.init_app(app)
+    filters.init_app(app)
+    remember.init_app(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(photos.bp)
+    phone.init_app(app)
