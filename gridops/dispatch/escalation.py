@@ -114,12 +114,26 @@ def on_accept(session, incident, now):
 
 def after_order(session, incident, now):
     """Act on the `second_order` rungs once a case has two or more supervision orders."""
-    session.flush()
-    orders = session.scalar(select(func.count()).where(
-        SupervisionOrder.incident_id == incident.id))
+    orders = order_counts(session, [incident.id])[incident.id]
     if orders >= 2:
         for rung in policy_for(session, incident.category, "second_order"):
             act(session, rung, incident, now, {"on": "second_order", "orders": orders})
+
+
+def order_counts(session, incident_ids):
+    """Return {case id: supervision orders}, counted once per transaction and kept up to date.
+
+    A sweep firing a few hundred clocks asks once for all their cases (see `sweep`) instead of
+    flushing and counting for each one.
+    """
+    counts = per_transaction(session, "gridops.order_counts", lambda s: {})
+    unknown = [i for i in incident_ids if i not in counts]
+    if unknown:
+        counts.update(dict.fromkeys(unknown, 0))
+        counts.update(session.execute(select(SupervisionOrder.incident_id, func.count()).where(
+            SupervisionOrder.incident_id.in_(unknown))
+            .group_by(SupervisionOrder.incident_id)).all())
+    return counts
 
 
 def act(session, rung, incident, now, payload):
@@ -136,9 +150,11 @@ def act(session, rung, incident, now, payload):
 def issue_order(session, incident, deadline, now, note):
     """Issue a supervision order for a breached clock to the unit that must act."""
     unit = responsible_unit(session, incident, deadline.kind if deadline else "handling")
+    counts = order_counts(session, [incident.id])  # counted before the new one is added
     order = SupervisionOrder(incident_id=incident.id, unit=unit, reason="sla_breach", note=note,
                              deadline_id=deadline.id if deadline else None, issued_at=now)
     session.add(order)
+    counts[incident.id] += 1
     return order
 
 

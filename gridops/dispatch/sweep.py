@@ -125,6 +125,7 @@ def _fire_cases(session, threshold, now, limit, ids):
         return []
     rows = _rows(session, [i for i, _ in claimed])
     cases = _cases(session, {row.incident_id for row in rows})
+    escalation.order_counts(session, list(cases))  # one query for the batch, not one per row
     effect = CASE_EFFECTS[threshold]
     for row in rows:
         effect(session, row, cases[row.incident_id], now)
