@@ -1,6 +1,7 @@
 """What the report form needs to know about a worker: their grids and their usual categories."""
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from gridops.dispatch.catalog import active_categories
@@ -9,6 +10,13 @@ from gridops.geo.models import Area
 
 PINNED = 6
 FREQUENT_DAYS = 90
+
+
+def map_tiles():
+    """Return the tile layer the place pickers draw under the outlines ("" for none)."""
+    config = current_app.config
+    return {"url": config["GRIDOPS_MAP_TILE_URL"],
+            "attribution": config["GRIDOPS_MAP_TILE_ATTRIBUTION"]}
 
 
 def scope_codes(user):

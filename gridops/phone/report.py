@@ -18,7 +18,8 @@ from gridops.dispatch.models import Incident
 from gridops.errors import ValidationError
 from gridops.extensions import db
 from gridops.phone import bp
-from gridops.phone.context import bbox_of, category_choices, scope_codes, worker_grids
+from gridops.phone.context import (bbox_of, category_choices, map_tiles, scope_codes,
+                                   worker_grids)
 from gridops.phone.errors import REFUSALS, problem_for
 from gridops.photos.errors import PhotoRefused
 from gridops.photos.operations import attach, clean_upload
@@ -44,9 +45,7 @@ def report():
     grids = worker_grids(db.session, current_user)
     return render_template(
         "phone/report.html", pinned=pinned, groups=groups, grids=grids,
-        bbox=bbox_of(db.session, scope_codes(current_user)),
-        tiles={"url": current_app.config["GRIDOPS_MAP_TILE_URL"],
-               "attribution": current_app.config["GRIDOPS_MAP_TILE_ATTRIBUTION"]})
+        bbox=bbox_of(db.session, scope_codes(current_user)), tiles=map_tiles())
 
 
 @bp.get("/csrf")

@@ -18,9 +18,9 @@ from gridops.extensions import db
 from gridops.geo.display import map_layer
 from gridops.geo.models import Area
 from gridops.phone import public
-from gridops.phone.context import bbox_of, category_groups
+from gridops.phone.context import bbox_of, category_groups, map_tiles
 from gridops.phone.errors import REFUSALS, readable
-from gridops.photos.errors import PhotoRefused, TooManyPhotos
+from gridops.photos.errors import TooManyPhotos
 from gridops.photos.operations import attach, clean_upload
 from gridops.web import ratelimit
 from gridops.web.csrf import recovers
@@ -51,7 +51,7 @@ def resident_form(code):
 
 def _form(community, values, error=None, status=200):
     return render_template("phone/resident.html", community=community, values=values,
-                           groups=category_groups(db.session), error=error,
+                           groups=category_groups(db.session), error=error, tiles=map_tiles(),
                            bbox=bbox_of(db.session, [community.code])), status
 
 
@@ -68,7 +68,7 @@ def resident_submit(code):
                                           "Please try again later."), 429)
     try:
         incident = _take(community, values)
-    except (PhotoRefused, *REFUSALS) as error:
+    except REFUSALS as error:  # photo refusals too: they are domain errors
         db.session.rollback()
         status, _code, message = readable(error)
         return _form(community, values, message, status)

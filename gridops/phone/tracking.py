@@ -73,6 +73,14 @@ def rate(token):
     return redirect(url_for("public.tracking", token=token))
 
 
+@public.errorhandler(404)
+def not_found(_error):
+    """Tell a resident plainly that the link or page does not exist."""
+    return render_template("web/error.html", title=_("Not found"),
+                           message=_("This link is not valid. Check that it was copied whole."),
+                           back=None), 404
+
+
 @recovers("public.rate")
 def _rate_again(message):
     return _page(incident_or_404(request.view_args["token"]), message)[0]

@@ -3,6 +3,8 @@
 The server is werkzeug's, on 127.0.0.1 with a free port, serving the test app and database;
 the browser is a phone: 360×640, touch, Chinese, geolocation granted and set by the test.
 """
+import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -14,7 +16,11 @@ from web.kit import _fresh, people  # noqa: F401  (fixtures)
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: GRIDOPS_SCREENSHOTS=1 refreshes the README's screenshots; otherwise they go to a temp dir,
+#: so an ordinary test run leaves the working tree clean.
+SHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+         if os.environ.get("GRIDOPS_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "gridops-screenshots")
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +82,21 @@ def shoot(page, name, full_page=False):
         page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
     page.screenshot(path=str(SHOTS / f"phone-{name}.png"))
     page.set_viewport_size(size)
+
+
+TARGETS = ("button, a, select, textarea, input[type=search], input[type=tel], "
+           "input[type=password], input[name=username], input[name=address], "
+           "label.switch, label.check, label.chip span, label.filebtn")
+
+
+def small_targets(page):
+    """Return the visible things to tap that are smaller than 44 × 44 CSS pixels."""
+    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+        .filter((e) => e.offsetParent !== null && !e.closest('.leaflet-container'))
+        .map((e) => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+        .filter(([, r]) => r.height < 44 || r.width < 44)
+        .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`)""",
+                         TARGETS)
 
 
 def sign_in(page, username="wang"):

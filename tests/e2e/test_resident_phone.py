@@ -4,7 +4,7 @@ from sqlalchemy import select
 from gridops.dispatch.models import Incident
 from gridops.dispatch.operations import apply_action
 
-from e2e.conftest import shoot, sign_in
+from e2e.conftest import shoot, sign_in, small_targets
 from web.kit import COMMUNITY, DISPATCHER, photo_bytes, to_supervision
 
 
@@ -22,6 +22,7 @@ def test_a_resident_report_and_its_tracking_link(phone, world, people, db, tmp_p
     page.set_input_files("#resident-photos", str(picture))
     page.wait_for_selector("#photo-note >> text=1 ✓")
     page.fill("input[name=reporter_phone]", "13912345678")
+    assert small_targets(page) == []
     shoot(page, "resident", full_page=True)
     page.click("button[type=submit]")
     page.wait_for_url("**/t/**")

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from gridops.dispatch.models import Incident, Photo
 
-from e2e.conftest import shoot, sign_in
+from e2e.conftest import shoot, sign_in, small_targets
 from web.kit import photo_bytes, resident_report
 
 GRID = "110199001001001"
@@ -36,6 +36,7 @@ def test_a_report_with_a_photo_from_login_to_case_number(phone, world, people, d
     page.wait_for_selector("#place[data-grid='110199001001001']")
     assert "网格01001" in page.inner_text("#place-title")
     assert "±12" in page.inner_text("#place-detail")
+    assert small_targets(page) == []
     shoot(page, "report")
     choose_category(page, "垃圾", "暴露垃圾")
     page.set_input_files("#photo-input", camera_photo(tmp_path))
@@ -166,6 +167,7 @@ def test_a_verification_task_is_done_on_site(app, phone, world, people, db):
     shoot(page, "tasks")
     page.click(f"[data-case='{incident.case_number}'] a")
     page.wait_for_selector("text=问题是否属实？")
+    assert small_targets(page) == []
     shoot(page, "task", full_page=True)
     page.fill("textarea[name=note]", "已到现场核实")
     page.click("button[name=found][value=yes]")

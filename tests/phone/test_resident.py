@@ -31,7 +31,8 @@ def test_the_page_is_public_and_names_the_community(client, world):
     page, fields = form_of(client)
     assert "社区1-1" in page and fields["csrf_token"] and len(fields["client_id"]) >= 20
     assert 'type="tel"' in page and 'accept="image/*"' in page
-    assert client.get("/r/110199001").status_code == 404  # a street, not a community
+    street = client.get("/r/110199001")  # a street, not a community
+    assert street.status_code == 404 and "链接无效" in street.get_data(as_text=True)
     grids = client.get(f"{PAGE}/grids.geojson").get_json()
     assert sorted(f["properties"]["code"] for f in grids["features"]) == \
         ["110199001001001", "110199001001002"]

@@ -13,7 +13,8 @@ def test_the_page_shows_the_stage_but_no_personal_data(app, client, world, db):
     assert incident.case_number in page and "暴露垃圾" in page and 'data-state="screening"' in page
     assert "13800000000" not in page and "垃圾堆在路边" not in page
     assert "resident" not in page and "rate-form" not in page
-    assert client.get("/t/not-a-token").status_code == 404
+    missing = client.get("/t/not-a-token")
+    assert missing.status_code == 404 and "链接无效" in missing.get_data(as_text=True)
 
 
 def test_the_reporter_rates_the_result_once(app, client, world, db):

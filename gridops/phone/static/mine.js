@@ -61,7 +61,7 @@
       .map(function (p) { return fmt(msgs.photo_refused, { why: p.error }); });
     if (record.status === "failed") { errors.unshift(record.error); }
     else if (outbox.pending(record) && !navigator.onLine) {
-      errors.push(msgs.offline_wait);
+      f("note").textContent = msgs.offline_wait;
     } else if (outbox.pending(record) && record.error) {
       errors.push(fmt(msgs.last_error, { time: time(record.last_try),
         why: record.error === "offline" ? msgs.offline : record.error }));

@@ -39,7 +39,8 @@
     if (!picker) {
       picker = window.GridMap.create(el("pick-map"), {
         url: form.getAttribute("data-grids-url"),
-        bbox: JSON.parse(form.getAttribute("data-bbox")), tiles: { url: "" },
+        bbox: JSON.parse(form.getAttribute("data-bbox")),
+        tiles: JSON.parse(form.getAttribute("data-tiles")),
         onPick: function (lat, lon) { setPlace(lat, lon, null, msgs.picked, "good"); }
       });
       if (el("lat").value) { picker.mark(Number(el("lat").value), Number(el("lon").value)); }
