@@ -41,7 +41,9 @@ def _visible(sha256):
     actor = actor_for(current_user)
     incidents = db.session.scalars(select(Incident).join(Photo, Photo.incident_id == Incident.id)
                                    .where(Photo.sha256 == sha256))
-    return any(may_see(actor, facts_of(incident)) for incident in incidents)
+    # A worker who reported outside their own grids still sees their report's photos.
+    return any(incident.reporter_id == current_user.id or may_see(actor, facts_of(incident))
+               for incident in incidents)
 
 
 @bp.post("")

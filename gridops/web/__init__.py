@@ -39,6 +39,8 @@ def init_app(app):
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE"))
+    # Role -> endpoint after sign-in; other packages (the console) add their roles here.
+    app.config.setdefault("GRIDOPS_LANDING", {"grid_worker": "phone.report"})
     csrf.init_app(app)
     filters.init_app(app)
     remember.init_app(app)

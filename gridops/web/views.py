@@ -17,8 +17,10 @@ from gridops.web import bp, ratelimit
 from gridops.web.access import signed_in
 from gridops.web.csrf import recovers
 
-#: Where each role lands after signing in.
-HOME = {"grid_worker": "phone.report"}
+
+def landing(role):
+    """Return the endpoint a role lands on after signing in (GRIDOPS_LANDING, else home)."""
+    return current_app.config["GRIDOPS_LANDING"].get(role, "web.home")
 
 
 class LoginForm(FlaskForm):
@@ -71,7 +73,7 @@ def _next_or_home(user):
     # Only a path on this site: an absolute or scheme-relative URL would be an open redirect.
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
-    return url_for(HOME.get(user.role, "web.home"))
+    return url_for(landing(user.role))
 
 
 @bp.post("/logout")
@@ -86,6 +88,6 @@ def logout():
 @signed_in()
 def home():
     """Show a signed-in user what this part of GridOps offers their role."""
-    if current_user.role in HOME:
-        return redirect(url_for(HOME[current_user.role]))
+    if landing(current_user.role) != "web.home":
+        return redirect(url_for(landing(current_user.role)))
     return render_template("web/home.html")

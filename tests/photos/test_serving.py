@@ -6,8 +6,8 @@ from gridops.dispatch.models import Incident
 from web.kit import photo_bytes, sign_in
 
 
-def uploaded(worker_client, world):
-    lat, lon = world.center("110199001001001")
+def uploaded(worker_client, world, grid="110199001001001"):
+    lat, lon = world.center(grid)
     headers = {"X-CSRFToken": worker_client.csrf}
     worker_client.post("/phone/reports", headers=headers, json={
         "client_id": "photo-case-1", "lat": lat, "lon": lon, "category": "event:0102"})
@@ -31,6 +31,12 @@ def test_a_worker_of_another_community_does_not(app, worker_client, world):
     other = app.test_client()
     sign_in(other, "li")
     assert other.get(f"/photos/{sha}.jpg").status_code == 404
+
+
+def test_my_report_outside_my_grids_still_shows_me_its_photo(worker_client, world):
+    sha = uploaded(worker_client, world, grid="110199002002001")
+    with worker_client.get(f"/photos/{sha}.thumb.jpg") as thumb:
+        assert thumb.status_code == 200
 
 
 def test_strangers_are_sent_to_sign_in(client, worker_client, world):

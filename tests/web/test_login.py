@@ -94,3 +94,11 @@ def test_other_roles_get_their_home_page_not_the_worker_form(app, people):
 
 def test_a_signed_in_user_opening_the_login_page_goes_home(worker_client):
     assert worker_client.get("/login").location == "/phone/"
+
+
+def test_another_package_can_choose_where_a_role_lands(app, people, monkeypatch):
+    monkeypatch.setitem(app.config, "GRIDOPS_LANDING",
+                        {**app.config["GRIDOPS_LANDING"], "dispatcher": "public.posters"})
+    client = app.test_client()
+    assert sign_in(client, "zhao").location == "/posters"
+    assert client.get("/").location == "/posters"
