@@ -30,6 +30,7 @@ run: install
 
 # pytest's exit status is make's; 5 ("no tests collected") is a failure too, and says so.
 test: install services
+	@$(SERVICES) ensure-test-packages
 	@$(call WITH_SERVICES_ENV,--test) $(VENV)/bin/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status

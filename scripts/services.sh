@@ -3,6 +3,7 @@
 #
 #   scripts/services.sh ensure-python [PYTHON]   a Python >= 3.11 that can make a virtualenv
 #   scripts/services.sh ensure-packages          PostgreSQL, PostGIS and Redis from Debian/Ubuntu
+#   scripts/services.sh ensure-test-packages     Chromium and CJK fonts, for the test suite
 #   scripts/services.sh start                    private instances under var/, idempotent
 #   scripts/services.sh stop [postgres|redis]…   stop what start started (all by default)
 #   scripts/services.sh status [postgres|redis]… exit 0 if all named are up (or external)
@@ -99,6 +100,14 @@ ensure_packages() {
     if private_pg && ! has_postgis "$(installed_pg_major)"; then
         apt_install "postgresql-$(installed_pg_major)-postgis-3"
     fi
+}
+
+# What only the test suite needs: Chromium for the browser tests, CJK fonts for report PDFs.
+ensure_test_packages() {
+    local missing=()
+    command -v chromium >/dev/null || missing+=(chromium)
+    fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+    if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
 }
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
@@ -305,6 +314,7 @@ main() {
     case $command in
         ensure-python) ensure_python "$@" ;;
         ensure-packages) ensure_packages ;;
+        ensure-test-packages) ensure_test_packages ;;
         start)
             lock
             if private_pg; then start_pg; fi
@@ -317,7 +327,7 @@ main() {
             ;;
         status) status "$@" ;;
         env) print_env "$@" ;;
-        *) sed -n '2,10s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
     esac
 }
 
