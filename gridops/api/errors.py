@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from gridops.api import bp
 from gridops.errors import DomainError
+from gridops.extensions import db
 from gridops.geo.errors import GeoError
 
 PROBLEM_TYPE = "https://gridops.example/problems/"
@@ -29,11 +30,13 @@ STATUS = {"validation_error": 400, "invalid_coordinates": 400, "unauthorized": 4
 
 @bp.errorhandler(DomainError)
 def domain_error(error):
+    db.session.rollback()  # a refusal leaves nothing half-done behind
     return problem(STATUS.get(error.code, 422), error.code, error.message(), **error.extra)
 
 
 @bp.errorhandler(GeoError)
 def geo_error(error):
+    db.session.rollback()
     return problem(STATUS.get(error.code, 422), error.code, error.message)
 
 

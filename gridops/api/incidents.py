@@ -12,7 +12,7 @@ from gridops.api.auth import actor_for, require_user
 from gridops.api.serialize import incident_json, local_time
 from gridops.dispatch.decide import in_scope, may_see
 from gridops.dispatch.intake import report_incident, validate_report
-from gridops.dispatch.models import Category, Incident, Unit
+from gridops.dispatch.models import Category, Event, Incident, Unit
 from gridops.dispatch.models.incident import STATES, incident_co_unit
 from gridops.dispatch.operations import apply_action, facts_of
 from gridops.dispatch.transitions import transitions_from
@@ -21,6 +21,8 @@ from gridops.extensions import db
 from gridops.api.locating import locator_for
 from gridops.geo.models import Area
 from gridops.geo.nearby import duplicate_settings, possible_duplicates
+from gridops.photos.operations import ACTION_ROLES, attach_stored
+from gridops.photos.store import upload_dir
 
 SOURCE_OF_ROLE = {"grid_worker": "grid_worker"}
 #: What a page of cases shows, loaded in a handful of queries instead of several per case.
@@ -180,5 +182,10 @@ def act(incident_id, action):
                               extra={"errors": [{"field": "version", "problem": "required"}]})
     actor = actor_for(current_user)
     incident = apply_action(db.session, incident_id, action, actor, body, version, now())
+    if body.get("photos") and action in ACTION_ROLES:
+        event_id = db.session.scalar(select(Event.id).where(Event.incident_id == incident.id)
+                                     .order_by(Event.id.desc()).limit(1))
+        attach_stored(db.session, upload_dir(current_app), incident, body["photos"],
+                      ACTION_ROLES[action], event_id)
     db.session.commit()
     return incident_json(incident, detail=True, allowed=allowed_actions(incident, actor))

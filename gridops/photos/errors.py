@@ -26,3 +26,8 @@ class TooManyPixels(PhotoRefused):
 class TooManyPhotos(PhotoRefused):
     code = "too_many_photos"
     template = "At most %(limit)s photos per report."
+
+
+class UnknownPhoto(PhotoRefused):
+    code = "unknown_photo"
+    template = "No uploaded photo %(sha)s: upload it first (POST /photos)."

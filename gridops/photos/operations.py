@@ -1,12 +1,17 @@
 """Attach stored photos to a case, once each."""
+from dataclasses import dataclass
+
+from PIL import Image
 from sqlalchemy import func, select
 
 from gridops.dispatch.models import Photo
 from gridops.photos import store
-from gridops.photos.errors import TooManyPhotos
+from gridops.photos.errors import TooManyPhotos, UnknownPhoto
 from gridops.photos.process import clean_photo
 
-ROLES = ("report", "before", "after", "result")
+ROLES = ("report", "before", "after", "result", "check")
+#: Which role the photos an action sends get on the case.
+ACTION_ROLES = {"submit_result": "result", "verify": "check"}
 MAX_PER_CASE = 12
 
 
@@ -34,3 +39,22 @@ def attach(session, incident, photo, role, event_id=None, limit=MAX_PER_CASE):
     session.flush()
     return row, True
 
+
+
+def attach_stored(session, root, incident, shas, role, event_id=None):
+    """Attach photos already stored under `root` (by their sha256) to the case in `role`."""
+    for sha in dict.fromkeys(shas):
+        try:
+            with Image.open(store.path_of(root, sha)) as image:
+                width, height = image.size
+        except (OSError, ValueError):
+            raise UnknownPhoto(sha=sha) from None
+        photo = _Stored(sha256=sha, width=width, height=height)
+        attach(session, incident, photo, role, event_id)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    sha256: str
+    width: int
+    height: int

@@ -230,3 +230,30 @@ def test_possible_duplicates_are_suggested_at_intake_and_screening(api, world, p
     assert other_kind["possible_duplicates"] == []
     seen = api.get(f"/incidents/{first['id']}", people["dispatcher"]).get_json()
     assert [d["id"] for d in seen["possible_duplicates"]] == [second["id"]]
+
+
+def test_result_photos_are_attached_to_the_case(api, world, people, db, app, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from gridops.dispatch.models import Photo
+    from gridops.photos import store
+    from gridops.photos.process import clean_photo
+
+    app.config["GRIDOPS_UPLOAD_DIR"] = str(tmp_path)
+    raw = io.BytesIO()
+    Image.new("RGB", (800, 600), "green").save(raw, "JPEG")
+    raw.seek(0)
+    photo = clean_photo(raw, 10_000_000, 40_000_000)
+    store.save(tmp_path, photo)
+    case = report(api, world, people["worker"]).get_json()
+    case = act(api, people["dispatcher"], case, "accept", triage="big").get_json()
+    case = act(api, people["hw"], case, "sign").get_json()
+    problem(act(api, people["hw"], case, "submit_result", note="好", photos=["ab" * 32]), 422,
+            "unknown_photo")
+    assert db.scalar(select(Incident.state)) == "handling"
+    done = act(api, people["hw"], case, "submit_result", note="已清运", photos=[photo.sha256])
+    assert done.status_code == 200
+    row = db.scalar(select(Photo))
+    assert (row.role, row.sha256, row.width) == ("result", photo.sha256, 800)
