@@ -10,7 +10,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(overrides=None):
     """Create the app: configuration, extensions, blueprints and error handlers."""
-    from gridops import api, auth, cli, i18n, models, open311, web  # noqa: F401  (models: all)
+    from gridops import api, auth, cli, console, i18n, models, open311, web  # noqa: F401
     from gridops.dispatch import timers
     from gridops.extensions import db, login, migrate
     from gridops.geo import cache as locator_cache
@@ -28,5 +28,6 @@ def create_app(overrides=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(open311.bp)
     web.init_app(app)
+    console.init_app(app)
     cli.register_commands(app)
     return app

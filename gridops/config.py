@@ -53,6 +53,13 @@ SETTINGS = [
             "Map tile URL template; empty shows grid outlines only (works offline)"),
     Setting("GRIDOPS_MAP_TILE_ATTRIBUTION", "GRIDOPS_MAP_TILE_ATTRIBUTION", "",
             "Attribution text for the tile layer"),
+    Setting("GRIDOPS_MAP_TILE_CRS", "GRIDOPS_MAP_TILE_CRS", "wgs84",
+            "Coordinate system of the map tiles (wgs84, cgcs2000, gcj02 for AMap/Tencent, bd09): "
+            "overlays are shifted to match"),
+    Setting("GRIDOPS_CONSOLE_POLL_SECONDS", "GRIDOPS_CONSOLE_POLL_SECONDS", "5",
+            "How often an open console page asks for new reports and check-ins (seconds)", int),
+    Setting("GRIDOPS_CONSOLE_PAGE_SIZE", "GRIDOPS_CONSOLE_PAGE_SIZE", "50",
+            "Cases per queue page", int),
     Setting("GRIDOPS_PUBLIC_URL", "GRIDOPS_PUBLIC_URL", "",
             "Base URL printed on resident QR posters (default: the request's host)"),
     Setting("PORT", "PORT", "5000", "Port `make run` serves on", int),

@@ -1,1 +1,1 @@
-from console.kit import _console_registered, _fresh, cases, staff  # noqa: F401  (fixtures)
+from console.kit import _fresh, cases, staff  # noqa: F401  (fixtures)

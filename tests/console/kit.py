@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from gridops import console
 from gridops.api.locating import locator_for
 from gridops.console.lights import running_deadline
 from gridops.dispatch.clocks import refresh_due
@@ -18,16 +17,6 @@ GRID = "110199001001001"
 OTHER_STREET_GRID = "110199002001001"
 STREET = "110199001"
 DISTRICT = "110199"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _console_registered(app):
-    """Register the console until the app factory does it (see the report to the lead)."""
-    if "console" not in app.blueprints:
-        # The shared session app may have served other packages' tests already.
-        served, app._got_first_request = app._got_first_request, False
-        console.init_app(app)
-        app._got_first_request = served
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from gridops.dispatch.models import CalendarYear
 
 from console.browser import desk, shoot
-from console.kit import _console_registered, staff  # noqa: F401  (fixtures)
+from console.kit import staff  # noqa: F401  (fixtures)
 
 NOTICE = """year 2027
 status official

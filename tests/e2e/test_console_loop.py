@@ -5,7 +5,7 @@ from sqlalchemy import select
 from gridops.dispatch.models import Incident, Photo
 
 from console.browser import desk, shoot
-from console.kit import _console_registered, cases, staff  # noqa: F401  (fixtures)
+from console.kit import cases, staff  # noqa: F401  (fixtures)
 from web.kit import photo_bytes
 
 GRID = "110199001001001"

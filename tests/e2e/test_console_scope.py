@@ -1,6 +1,6 @@
 """A department user cannot open another department's case, by link or by API."""
 from console.browser import desk, shoot
-from console.kit import OTHER_STREET_GRID, _console_registered, cases, staff  # noqa: F401
+from console.kit import OTHER_STREET_GRID, cases, staff  # noqa: F401
 
 
 def api_status(page, incident_id):

@@ -6,7 +6,7 @@ from gridops.dispatch import sweep
 from gridops.dispatch.models import Deadline, Summons, Whistle
 
 from console.browser import desk, shoot
-from console.kit import _console_registered, cases, staff  # noqa: F401  (fixtures)
+from console.kit import cases, staff  # noqa: F401  (fixtures)
 
 
 def summons(db, code):
