@@ -88,7 +88,7 @@ def whistle_json(whistle, at):
 
 
 def summons_json(summons, at):
-    """Return one summoned unit: its deadline, the seconds left (negative: overdue), its check-in."""
+    """Return one summoned unit: its deadline, seconds left (negative: overdue), its check-in."""
     waiting = summons.checked_in_at is None and summons.whistle.state == "active"
     return {
         "unit": unit_json(summons.unit), "added_by": summons.added_by, "status": summons.status,

@@ -13,12 +13,10 @@ from sqlalchemy import func, select
 from gridops.dispatch import clocks, operations, whistles
 from gridops.dispatch.models import EscalationLevel, Incident, SupervisionOrder, Whistle
 from gridops.notify import local_text, notify
-from gridops.notify.recipients import (Audience, at_level, must_act, per_transaction,
-                                       unit_of_area)
+from gridops.notify.recipients import at_level, must_act, per_transaction, unit_of_area
 
 STEP_NAMES = {"screening": "甄别", "onsite_check": "现场核实", "sign": "签收", "handling": "办理",
               "verification": "核查", "evaluation": "评价", "checkin": "报到"}
-LEVELS = ("grid", "community", "street", "district")
 #: What sets a rung off: the breach (after its margin), the case's acceptance, a second order.
 TRIGGERS = ("breach", "accept", "second_order")
 ACTIONS = ("notify", "supervise", "whistle", "district")
@@ -84,6 +82,12 @@ def breach(session, deadline, incident, now):
     after_order(session, incident, now)
 
 
+def escalate(session, deadline, incident, now):
+    """Act on the rungs whose time has come since the breach, then on a second order."""
+    climb(session, deadline, incident, now)
+    after_order(session, incident, now)
+
+
 def climb(session, deadline, incident, now):
     """Act on every rung whose margin after the breach has passed; set when the next one acts."""
     rungs = [r for r in policy_for(session, incident.category, "breach", deadline.kind)
@@ -113,7 +117,11 @@ def on_accept(session, incident, now):
 
 
 def after_order(session, incident, now):
-    """Act on the `second_order` rungs once a case has two or more supervision orders."""
+    """Act on the `second_order` rungs when the case has two or more supervision orders.
+
+    Call it after issuing an order (a dispatcher's too). Its whistle is blown at most once while
+    active; its other rungs act each time the policy is consulted with two or more orders.
+    """
     orders = order_counts(session, [incident.id])[incident.id]
     if orders >= 2:
         for rung in policy_for(session, incident.category, "second_order"):
@@ -169,17 +177,17 @@ def responsible_unit(session, incident, step):
 
 def _notify_level(session, rung, incident, now):
     level = rung.area_level
-    notify(session, "escalation.notified", incident,
-           f"【升级提醒】{incident.case_number} 已超时", f"案卷 {incident.case_number} 超时未办结,"
-           f"按升级规则通知{_LEVEL_NAMES[level]}。", now, **_fields(at_level(session, incident, level)))
+    notify(session, "escalation.notified", incident, f"【升级提醒】{incident.case_number} 已超时",
+           f"案卷 {incident.case_number} 超时未办结,按升级规则通知{_LEVEL_NAMES[level]}。", now,
+           **_fields(at_level(session, incident, level)))
 
 
 def _supervise(session, rung, incident, now):
+    # No `after_order` here: the caller consults the second-order rungs once, at the end.
     order = issue_order(session, incident, None, now, "超时升级督办")
     notify(session, "deadline.supervised", incident, f"【督办】{incident.case_number}",
            f"案卷 {incident.case_number} 超时升级,再次督办。", now,
            units=(order.unit,) if order.unit else ())
-    after_order(session, incident, now)
 
 
 def _whistle(session, rung, incident, now):

@@ -163,7 +163,8 @@ def _rows(session, ids):
                            .execution_options(populate_existing=True)).all()
 
 
-CASE_EFFECTS = {"due": escalation.breach, "warn": escalation.warn, "escalate": escalation.climb}
+CASE_EFFECTS = {"due": escalation.breach, "warn": escalation.warn,
+                "escalate": escalation.escalate}
 
 
 def _cases(session, ids):
