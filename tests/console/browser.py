@@ -3,7 +3,7 @@ from pathlib import Path
 
 from web.kit import PASSWORD
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from e2e.conftest import SHOTS  # docs/screenshots only with GRIDOPS_SCREENSHOTS=1
 DESKTOP = {"width": 1440, "height": 900}
 
 
