@@ -1,9 +1,8 @@
 """Helpers for the console's browser tests: a desktop browser signed in, and screenshots."""
-from pathlib import Path
-
 from web.kit import PASSWORD
 
 from e2e.conftest import SHOTS  # docs/screenshots only with GRIDOPS_SCREENSHOTS=1
+
 DESKTOP = {"width": 1440, "height": 900}
 
 
