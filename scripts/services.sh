@@ -2,8 +2,8 @@
 # Provision the PostgreSQL+PostGIS and Redis that GridOps runs against.
 #
 #   scripts/services.sh ensure-python [PYTHON]   a Python >= 3.11 that can make a virtualenv
-#   scripts/services.sh ensure-packages          PostgreSQL, PostGIS and Redis from Debian/Ubuntu
-#   scripts/services.sh ensure-test-packages     Chromium and CJK fonts, for the test suite
+#   scripts/services.sh ensure-packages          PostgreSQL, PostGIS, Redis, CJK fonts from Debian
+#   scripts/services.sh ensure-test-packages     Chromium and poppler-utils, for the test suite
 #   scripts/services.sh start                    private instances under var/, idempotent
 #   scripts/services.sh stop [postgres|redis]…   stop what start started (all by default)
 #   scripts/services.sh status [postgres|redis]… exit 0 if all named are up (or external)
@@ -95,6 +95,8 @@ ensure_packages() {
             missing+=("postgresql-$major-postgis-3")
         fi
     fi
+    # Report PDFs embed a CJK font; without one, Chinese would not render.
+    fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
     if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
     # Installing `postgresql` on a machine without apt lists only now tells us the major.
     if private_pg && ! has_postgis "$(installed_pg_major)"; then
@@ -102,11 +104,11 @@ ensure_packages() {
     fi
 }
 
-# What only the test suite needs: Chromium for the browser tests, CJK fonts for report PDFs.
+# What only the test suite needs: Chromium for the browser tests, pdftotext to read PDFs.
 ensure_test_packages() {
     local missing=()
     command -v chromium >/dev/null || missing+=(chromium)
-    fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+    command -v pdftotext >/dev/null || missing+=(poppler-utils)
     if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
 }
 

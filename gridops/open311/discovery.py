@@ -9,7 +9,6 @@ from gridops.open311.times import w3c
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 #: The changeset before any taxonomy was replaced: when this endpoint first shipped.
 FIRST_CHANGESET = datetime(2026, 11, 25, tzinfo=timezone.utc)
-DEFAULT_CONTACT = "街道指挥中心 The street office's command centre runs this endpoint."
 DEFAULT_KEY_SERVICE = ("Ask the GridOps administrator for an integration key "
                        "(gridops open311 keys create NAME); GET needs none.")
 
@@ -19,7 +18,7 @@ def discovery_document(session, config, url):
     changeset = w3c(changed_at(session))
     return {
         "changeset": changeset,
-        "contact": config.get("OPEN311_CONTACT", DEFAULT_CONTACT),
+        "contact": config["OPEN311_CONTACT"],
         "key_service": config.get("OPEN311_KEY_SERVICE", DEFAULT_KEY_SERVICE),
         "endpoints": [{
             "specification": SPECIFICATION, "url": url, "changeset": changeset,

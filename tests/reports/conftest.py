@@ -34,14 +34,6 @@ def local(day, hour, minute=0, month=11):
     return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _reports_blueprint(app):
-    """Register the reports blueprint until create_app does."""
-    from gridops import reports
-    if "reports" not in app.blueprints:
-        reports.init_app(app)
-
-
 class Driver:
     """Report cases in any grid and act on them as any role, each at a time the test gives."""
 
