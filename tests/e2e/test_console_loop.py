@@ -32,6 +32,9 @@ def report_from_a_phone(browser, live_server, world, token):
 
 def act(page, key, submit_label):
     """Open an action's form with its key and send it."""
+    # The shortcuts live in a deferred script: on a busy machine a key pressed as soon as the
+    # text shows can land before the handler exists.
+    page.wait_for_load_state("load")
     page.keyboard.press(key)
     form = page.locator("details.action[open] form")
     return form, lambda: form.locator(f"button[type=submit]:has-text('{submit_label}')").click()
