@@ -1,11 +1,13 @@
 """The Monday job: last week's reports for every district and street, archived and delivered.
 
-Register `generate_weekly` to run at 08:00 Asia/Shanghai on Mondays. Running it twice, or on
+`weekly_if_due` runs every few minutes and starts at 08:00 Asia/Shanghai on Mondays; running
+`generate_weekly` by hand does the same at once. Running either twice, or on
 two workers at once, archives and sends each report once: the archive's unique index on the
 scheduled (week, area) decides, and a run that finds the report archived skips it.
 """
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -25,6 +27,31 @@ def generate_weekly(now=None):
     now = now or datetime.now(timezone.utc)
     with job_context() as app:
         return run_weekly(db.session, app.config, now)
+
+
+#: The local weekday and time from which last week's reports are due (Monday 08:00).
+DUE_WEEKDAY, DUE_TIME = 0, time(8, 0)
+
+
+def weekly_if_due(now=None):
+    """Generate last week's reports once Monday 08:00 local has passed (the periodic job).
+
+    Run every few minutes rather than by a cron expression: it needs no agreement on the
+    worker's time zone, and a worker that was down at 08:00 catches up when it returns.
+    """
+    now = now or datetime.now(timezone.utc)
+    from gridops.dispatch.tasks import job_context
+    with job_context() as app:
+        if not reports_due(now, app.config.get("GRIDOPS_TZ", "Asia/Shanghai")):
+            return []
+        return run_weekly(db.session, app.config, now)
+
+
+def reports_due(now, tz):
+    """Tell whether this week's Monday 08:00 local has passed at `now`."""
+    local = now.astimezone(ZoneInfo(tz))
+    monday = local.date() - timedelta(days=local.weekday())
+    return local >= datetime.combine(monday, DUE_TIME, tzinfo=local.tzinfo)
 
 
 def run_weekly(session, config, now):

@@ -105,3 +105,15 @@ def test_the_indicator_docs_are_generated_from_the_definitions(app, tmp_path):
     out = tmp_path / "indicators.md"
     result = app.test_cli_runner().invoke(report, ["docs", "--out", str(out)])
     assert result.exit_code == 0 and out.read_text(encoding="utf-8") == DOCS.read_text("utf-8")
+
+
+def test_reports_fall_due_at_monday_eight_local():
+    from datetime import datetime, timezone
+
+    from gridops.reports.tasks import reports_due
+
+    utc = timezone.utc
+    assert not reports_due(datetime(2026, 11, 22, 23, 59, tzinfo=utc), "Asia/Shanghai")  # 07:59
+    assert reports_due(datetime(2026, 11, 23, 0, 0, tzinfo=utc), "Asia/Shanghai")  # Mon 08:00
+    assert reports_due(datetime(2026, 11, 27, 9, 0, tzinfo=utc), "Asia/Shanghai")  # Friday
+    assert not reports_due(datetime(2026, 11, 29, 23, 0, tzinfo=utc), "Asia/Shanghai")  # Mon 07:00
