@@ -24,6 +24,7 @@ from gridops.dispatch import queues, sweep, timer_metrics, timers
 from gridops.dispatch.models import PeriodicRun
 from gridops.extensions import db
 from gridops.notify import delivery, outbox
+from gridops.reports.tasks import weekly_if_due
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ def register_periodic(cron):
     seconds = current_app.config["GRIDOPS_SWEEP_SECONDS"] if has_app_context() else 15
     cron.register(sweep_job, queue_name=queues.TIMERS, interval=seconds, job_timeout=600,
                   result_ttl=60, failure_ttl=86400)
+    # Checks every five minutes and starts last week's reports once Monday 08:00 local passed.
+    cron.register(weekly_if_due, queue_name="default", interval=300, job_timeout=1800,
+                  result_ttl=3600, failure_ttl=86400)
 
 
 @contextmanager
