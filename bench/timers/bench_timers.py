@@ -96,7 +96,7 @@ def run(args):
         print(f"schema and world: {time.monotonic() - t0:.1f} s", flush=True)
         processes = start_processes(args)
         wait_for_workers(redis, args.workers)
-        start, burst_at, ids = plant_timers(template, args)
+        start, burst_at = plant_timers(template, args)
         print(f"{args.timers} clocks planted; first due {start:%H:%M:%S}, burst at "
               f"{burst_at:%H:%M:%S}", flush=True)
         try:
@@ -214,7 +214,7 @@ def plant_timers(template_id, args):
                                  "FROM deadline")).all()
     from flask import current_app
     timers.schedule(queues.queue_for(current_app, queues.TIMERS), dues)
-    return start, burst_at.replace(microsecond=0), None
+    return start, burst_at.replace(microsecond=0)
 
 
 def start_processes(args):

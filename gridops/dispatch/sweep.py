@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from gridops.dispatch import checkin, escalation, timers
 from gridops.dispatch.models import Deadline, Incident
 
-#: threshold → (states it fires from, time column, the state and stamp it sets).
+#: threshold → (which rows it fires, the time column it fires by, what the claim sets).
 THRESHOLDS = {
     "due": ("state IN ('pending', 'warned') AND d.due_at <= :now", "due_at",
             "state = 'breached', breached_at = :now"),
@@ -125,7 +125,8 @@ def _fire_cases(session, threshold, now, limit, ids):
         return []
     rows = _rows(session, [i for i, _ in claimed])
     cases = _cases(session, {row.incident_id for row in rows})
-    escalation.order_counts(session, list(cases))  # one query for the batch, not one per row
+    if threshold != "warn":  # one count of orders for the batch, not one per row
+        escalation.order_counts(session, list(cases))
     effect = CASE_EFFECTS[threshold]
     for row in rows:
         effect(session, row, cases[row.incident_id], now)

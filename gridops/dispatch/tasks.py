@@ -53,7 +53,7 @@ def sweep_job():
     with job_context() as app:
         now = _now()
         seconds = app.config["GRIDOPS_SWEEP_SECONDS"]
-        if not claim_period(db.session, "sweep", now, seconds):
+        if not _resilient(lambda: claim_period(db.session, "sweep", now, seconds)):
             return "skipped"
         fired = _fire_all(app, math.ceil(now.timestamp()), helper=0)
         _resilient(lambda: _requeue(app, _now(), seconds))
