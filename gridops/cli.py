@@ -24,6 +24,7 @@ def register_commands(app):
     from gridops.dispatch.catalog_cli import categories
     from gridops.geo.cli import grids
     from gridops.open311.cli import open311
+    from gridops.dispatch.sla_cli import sla
     from gridops.reports.cli import report
-    for group in (users, calendar, categories, grids, demo, open311, report):
+    for group in (users, calendar, categories, sla, grids, demo, open311, report):
         app.cli.add_command(group)

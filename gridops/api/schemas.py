@@ -54,6 +54,8 @@ INCIDENT = {
 }
 DETAIL = {"allOf": [ref("Incident"), {"type": "object", "required": ["events"], "properties": {
     "events": {"type": "array", "items": EVENT}, "limits": {"type": "object"},
+    "supervision_orders": {"type": "array", "items": {"type": "object"}},
+    "whistles": {"type": "array", "items": {"type": "object"}},
     "closing_note": nullable(STRING), "result_note": nullable(STRING)}}]}
 PROBLEM = {"type": "object", "required": ["type", "title", "status", "code", "detail"],
            "properties": {"type": STRING, "title": STRING, "status": INTEGER, "code": STRING,

@@ -1,4 +1,5 @@
 """JSON shapes of the API's resources; times in ISO 8601 with the +08:00 offset."""
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import to_shape
@@ -57,7 +58,11 @@ def incident_json(incident, detail=False, allowed=None, duplicates=None):
                       if detail or d.state in ("pending", "warned", "breached")],
     }
     if detail:
+        from gridops.api.whistles import supervision_order_json, whistle_json  # (cycle)
         body["events"] = [event_json(e) for e in incident.events]
+        body["supervision_orders"] = [supervision_order_json(o)
+                                      for o in incident.supervision_orders]
+        body["whistles"] = [whistle_json(w, datetime.now(timezone.utc)) for w in incident.whistles]
         body["limits"] = incident.limits
         body["closing_note"] = incident.closing_note
         body["result_note"] = incident.result_note

@@ -136,3 +136,43 @@ def _instant(value, field):
         raise ValidationError("%(field)s must be an ISO 8601 time with its offset.", field=field,
                               extra={"errors": [{"field": field, "problem": "iso8601"}]})
     return moment
+
+
+def _documented():
+    """Add the whistle paths to the OpenAPI document."""
+    from gridops.api.openapi import EXTRA_PATHS, _query, json_body as body_of, ok, \
+        problem_responses
+    whistle = {"type": "object", "required": ["id", "state", "reason"]}
+    page = {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": whistle}}}
+    path_id = {"name": "whistle_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+    def post(operation_id, summary, body, status=200):
+        return {"operationId": operation_id, "tags": ["whistles"], "summary": summary,
+                "parameters": [path_id], "requestBody": body_of(body),
+                "responses": {**ok(whistle, status),
+                              **problem_responses(400, 401, 403, 404, 415, 422)}}
+
+    EXTRA_PATHS.extend([
+        ("/whistles", "get", {
+            "operationId": "whistles", "tags": ["whistles"],
+            "summary": "Whistles in your scope with each summoned unit's check-in countdown",
+            "parameters": [_query("state", "active (default), closed or all")],
+            "responses": {**ok(page), **problem_responses(400, 401)}}),
+        ("/whistles/{whistle_id}/checkin", "post", post(
+            "check_in", "Check in (报到) for your unit: who is coming, when, optionally where",
+            {"type": "object", "properties": {"attendee": {"type": "string"},
+                                              "arrive_at": {"type": "string"},
+                                              "lat": {"type": "number"},
+                                              "lon": {"type": "number"}}})),
+        ("/whistles/{whistle_id}/summons", "post", post(
+            "summon", "Summon more units", {"type": "object", "required": ["units"], "properties": {
+                "units": {"type": "array", "items": {"type": "string"}}}}, 201)),
+        ("/whistles/{whistle_id}/scores", "post", post(
+            "score", "Score the summoned units' response (0–100)",
+            {"type": "object", "required": ["scores"], "properties": {
+                "scores": {"type": "object", "additionalProperties": {"type": "integer"}}}})),
+    ])
+
+
+_documented()

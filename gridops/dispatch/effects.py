@@ -5,7 +5,7 @@ that the action is allowed, so these only carry it out.
 """
 from sqlalchemy import select
 
-from gridops.dispatch import clocks, whistles
+from gridops.dispatch import clocks, escalation, whistles
 from gridops.dispatch.catalog import category_by_key
 from gridops.dispatch.models import Incident, SupervisionOrder
 from gridops.dispatch.routing import grid_station_for, suggest_units, units_by_code
@@ -41,6 +41,8 @@ def accept(ctx):
         # 难事 needs several departments at once: it goes straight to a whistle.
         whistles.blow(ctx.session, [incident], "public_demand", ctx.actor, ctx.now,
                       note=f["note"])
+    # The category's escalation policy may whistle at once (emergencies, class 04).
+    escalation.on_accept(ctx.session, incident, ctx.now)
 
 
 def _route(ctx, lead_code, co_codes):
@@ -189,6 +191,8 @@ def supervise(ctx):
                              reason="manual", note=ctx.fields["note"],
                              issued_by_id=ctx.actor.user_id, issued_at=ctx.now)
     ctx.session.add(order)
+    # A second order on the same case escalates by the policy (it blows the whistle).
+    escalation.after_order(ctx.session, ctx.incident, ctx.now)
 
 
 def whistle(ctx):

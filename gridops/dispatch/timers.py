@@ -29,7 +29,6 @@ JOB_OPTIONS = {"result_ttl": 60, "failure_ttl": 86400, "job_timeout": 600}
 def init_app(app):
     """Schedule timer jobs after each commit of the app's sessions; wire up notifications."""
     from gridops import notify
-    queues.init_app(app)
     app.extensions["gridops.timers"] = True
     for name, listener in (("after_flush_postexec", _snapshot_after_flush),
                            ("before_commit", _snapshot), ("after_commit", _schedule_committed),

@@ -257,3 +257,22 @@ def test_result_photos_are_attached_to_the_case(api, world, people, db, app, tmp
     assert done.status_code == 200
     row = db.scalar(select(Photo))
     assert (row.role, row.sha256, row.width) == ("result", photo.sha256, 800)
+
+
+def test_every_api_route_is_in_the_openapi_document(app, api):
+    import re
+    documented = {(path, method) for path, ops in api.doc["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, f"{method} {path} is undocumented"
+
+
+def test_a_case_shows_its_supervision_orders_and_whistles(api, world, people):
+    case = report(api, world, people["worker"]).get_json()
+    case = act(api, people["dispatcher"], case, "accept", triage="big").get_json()
+    case = act(api, people["dispatcher"], case, "supervise", note="请尽快").get_json()
+    case = act(api, people["dispatcher"], case, "whistle", reason="enforcement").get_json()
+    assert len(case["supervision_orders"]) == 1 and len(case["whistles"]) == 1

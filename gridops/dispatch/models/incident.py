@@ -124,6 +124,10 @@ class Incident(db.Model):
     events = relationship("Event", order_by="Event.id", viewonly=True)
     deadlines = relationship("Deadline", order_by="Deadline.id", viewonly=True)
     photos = relationship("Photo", order_by="Photo.id", viewonly=True)
+    supervision_orders = relationship("SupervisionOrder", order_by="SupervisionOrder.id",
+                                      viewonly=True)
+    whistles = relationship("Whistle", secondary="whistle_incident", order_by="Whistle.id",
+                            viewonly=True)
 
     @property
     def is_open(self):
