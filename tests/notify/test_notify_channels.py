@@ -95,3 +95,22 @@ def test_email_without_a_server_is_a_failure():
     with pytest.raises(DeliveryError, match="GRIDOPS_SMTP_HOST"):
         send_email(channel("a@b.example", kind="email"), MESSAGE, {**CONFIG,
                                                                    "GRIDOPS_SMTP_HOST": ""}, NOW)
+
+
+def test_email_carries_the_report_files_and_refuses_a_changed_one(smtp_receiver, tmp_path):
+    config = {**CONFIG, "GRIDOPS_SMTP_HOST": "127.0.0.1",
+              "GRIDOPS_SMTP_PORT": smtp_receiver.server_address[1],
+              "GRIDOPS_SMTP_SECURITY": "none", "GRIDOPS_SMTP_USER": "",
+              "GRIDOPS_SMTP_PASSWORD": "", "GRIDOPS_SMTP_FROM": "gridops@street.example"}
+    pdf = tmp_path / "weekly.pdf"
+    pdf.write_bytes(b"%PDF-1.7 report")
+    attachment = {"path": str(pdf), "filename": "weekly.pdf", "media_type": "application/pdf",
+                  "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(), "size": 15}
+    message = SimpleNamespace(**{**vars(MESSAGE), "payload": {"attachments": [attachment]}})
+    send_email(channel("leader@district.example", kind="email"), message, config, NOW)
+    ((_, mail),) = smtp_receiver.messages
+    (part,) = list(mail.iter_attachments())
+    assert part.get_filename() == "weekly.pdf" and part.get_content() == b"%PDF-1.7 report"
+    pdf.write_bytes(b"tampered")
+    with pytest.raises(DeliveryError, match="changed"):
+        send_email(channel("leader@district.example", kind="email"), message, config, NOW)
