@@ -7,13 +7,13 @@ import os
 import socket
 
 import pytest
-from flask_migrate import upgrade
 from redis import Redis
 from sqlalchemy import text
 
 from gridops import create_app
 from gridops.extensions import db as _db
 from gridops.geo import cache as locator_cache
+from gridops.schema import rebuild_schema
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://gridops@127.0.0.1:55432/gridops_test")
@@ -27,21 +27,10 @@ def app():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
                       "REDIS_URL": TEST_REDIS_URL, "SECRET_KEY": "test-secret"})
     with app.app_context():
-        _rebuild_schema()
+        rebuild_schema()
     yield app
     with app.app_context():
         _db.engine.dispose()  # close pooled connections, or psycopg warns at exit
-
-
-def _rebuild_schema():
-    """Drop what earlier runs left and build the schema by running every migration."""
-    with _db.engine.begin() as conn:
-        tables = conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
-        for table in set(tables) - {"spatial_ref_sys"}:
-            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        conn.execute(text("DROP SEQUENCE IF EXISTS incident_case_number_seq"))
-        conn.execute(text("DROP FUNCTION IF EXISTS event_append_only() CASCADE"))
-    upgrade()
 
 
 @pytest.fixture(autouse=True)

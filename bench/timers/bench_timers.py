@@ -87,6 +87,8 @@ def cron(args):
 def run(args):
     app = make_app(args)
     from redis import Redis
+
+    from gridops.schema import rebuild_schema
     redis = Redis.from_url(args.redis)
     redis.flushdb()
     with app.app_context():
@@ -112,20 +114,6 @@ def run(args):
     print(json.dumps(results, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-
-
-def rebuild_schema():
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from gridops.extensions import db
-    with db.engine.begin() as conn:
-        tables = conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
-        for table in set(tables) - {"spatial_ref_sys"}:
-            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        conn.execute(text("DROP SEQUENCE IF EXISTS incident_case_number_seq"))
-        conn.execute(text("DROP FUNCTION IF EXISTS event_append_only() CASCADE"))
-    upgrade()
 
 
 def seed_world():
