@@ -10,7 +10,8 @@ from flask import Blueprint
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
 
-#: Settings this package reads, with their defaults (given unless the app has them already).
+#: Flask extension settings this package relies on (given unless the app has them already);
+#: GridOps's own settings are in gridops.config.
 DEFAULTS = {
     # A grid worker's own phone stays signed in for months (renewed by use); logout ends it.
     "REMEMBER_COOKIE_DURATION": timedelta(days=90),
@@ -21,13 +22,6 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     # gridops.web.csrf decides which requests are checked.
     "WTF_CSRF_CHECK_DEFAULT": False,
-    "GRIDOPS_RESIDENT_REPORTS_PER_HOUR": 10,
-    "GRIDOPS_LOGIN_FAILURES_PER_HOUR": 20,
-    "GRIDOPS_PHOTO_MAX_BYTES": 12 * 1024 * 1024,
-    "GRIDOPS_PHOTO_MAX_PIXELS": 40_000_000,
-    "GRIDOPS_MAP_TILE_URL": "",
-    "GRIDOPS_MAP_TILE_ATTRIBUTION": "",
-    "GRIDOPS_PUBLIC_URL": "",
 }
 
 
