@@ -1,9 +1,15 @@
-"""Run the GridOps job workers: `python worker.py [--burst] [--workers N] [QUEUE ...]`.
+"""Run the GridOps job workers: `python worker.py [--burst] [--workers N] [--periodic on|off|only] [QUEUE ...]`.
 
 Queues are served in the order given; the default puts `timers` first because a deadline that
 fires late is worse than a notification that arrives late. Every worker runs inside the app
 context, uses the Redis at `app.config["REDIS_URL"]`, runs rq's scheduler (for `enqueue_at` /
 `enqueue_in`) and forks a work horse per job, as rq does by default.
+
+The periodic jobs (the deadline sweep, the weekly reports) are queued by a CronScheduler
+process. By default each `worker.py` starts one next to its workers, which is right for one
+machine; several are harmless (each periodic job runs once per period, see `periodic_run`).
+Deployments with many worker nodes run `--periodic only` once as its own service and
+`--periodic off` on the workers (docs/deployment.md).
 """
 import argparse
 import importlib
@@ -107,6 +113,9 @@ def main(argv=None):
                         help="number of worker processes (default: 1)")
     parser.add_argument("--burst", action="store_true",
                         help="work until the queues are empty, then exit (no periodic jobs)")
+    parser.add_argument("--periodic", choices=["on", "off", "only"], default="on",
+                        help="queue the periodic jobs next to the workers (on, the default), "
+                             "leave them to another process (off), or only queue them (only)")
     args = parser.parse_args(argv)
 
     app = create_app()
@@ -114,7 +123,13 @@ def main(argv=None):
         # Not the app's request-side client (`queues.redis_for`): its short socket timeout
         # would cut BLPOP, which waits for jobs for minutes.
         connection = Redis.from_url(app.config["REDIS_URL"])
-        cron_process = None if args.burst else start_cron(connection)
+        if args.periodic == "only":
+            cron = periodic_scheduler(connection)
+            if cron is None:
+                parser.exit(1, "worker.py: there are no periodic jobs to schedule\n")
+            cron.start()
+            return
+        cron_process = None if args.burst or args.periodic == "off" else start_cron(connection)
         try:
             work(connection, args.queues, args.workers, args.burst)
         finally:
