@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gridops import config as config_module
 
@@ -19,6 +20,9 @@ def create_app(overrides=None):
     app = Flask(__name__)
     app.config.from_mapping(config_module.from_environment())
     app.config.from_mapping(overrides or {})
+    if app.config["GRIDOPS_TRUSTED_PROXIES"]:
+        hops = app.config["GRIDOPS_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     login.init_app(app)

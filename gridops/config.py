@@ -27,6 +27,9 @@ SETTINGS = [
     Setting("GRIDOPS_TZ", "GRIDOPS_TZ", "Asia/Shanghai", "Local time zone for display and calendars"),
     Setting("GRIDOPS_DEMO", "GRIDOPS_DEMO", "1",
             "`make run` seeds the demo district into an empty database unless this is 0"),
+    Setting("GRIDOPS_TRUSTED_PROXIES", "GRIDOPS_TRUSTED_PROXIES", "0",
+            "Reverse proxies in front (nginx: 1): how many X-Forwarded-For/-Proto hops to "
+            "trust for the client address (rate limits) and https", int),
     Setting("GRIDOPS_SECURE_COOKIES", "SESSION_COOKIE_SECURE", "0",
             "Send cookies only over HTTPS (1 in production behind TLS)", int),
     Setting("GRIDOPS_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH", "26214400",
