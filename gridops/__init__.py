@@ -12,7 +12,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 def create_app(overrides=None):
     """Create the app: configuration, extensions, blueprints and error handlers."""
     from gridops import (api, auth, cli, console, i18n, models, open311,  # noqa: F401
-                         reports, web)
+                         ops, reports, web)
     from gridops.dispatch import timers
     from gridops.extensions import db, login, migrate
     from gridops.geo import cache as locator_cache
@@ -35,5 +35,6 @@ def create_app(overrides=None):
     web.init_app(app)
     console.init_app(app)
     reports.init_app(app)
+    ops.init_app(app)
     cli.register_commands(app)
     return app

@@ -91,6 +91,11 @@ SETTINGS = [
     Setting("GRIDOPS_REDIS_TIMEOUT", "GRIDOPS_REDIS_TIMEOUT", "2",
             "Seconds a request waits for Redis before giving up on queuing (the sweep catches up)",
             float),
+    Setting("GRIDOPS_METRICS_ALLOW", "GRIDOPS_METRICS_ALLOW", "127.0.0.0/8,::1",
+            "Addresses and CIDR blocks (comma-separated) that may read /metrics and /readyz"),
+    Setting("GRIDOPS_METRICS_TOKEN", "GRIDOPS_METRICS_TOKEN", "",
+            "Bearer token that lets a scraper read /metrics and /readyz from any address; "
+            "empty: none"),
     Setting("GRIDOPS_NOTIFY_MAX_ATTEMPTS", "GRIDOPS_NOTIFY_MAX_ATTEMPTS", "8",
             "Delivery attempts before an outbox message is marked dead and shown to admins", int),
     Setting("GRIDOPS_NOTIFY_BACKOFF_SECONDS", "GRIDOPS_NOTIFY_BACKOFF_SECONDS", "30",
