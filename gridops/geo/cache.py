@@ -34,16 +34,17 @@ class LocatorCache:
         now = self.clock() if now is None else now
         if self._checked_at is not None and now - self._checked_at < self.check_every_s:
             return self.locator
-        self._checked_at = now
         version = read_version()
-        if version == self.version and self.locator is not None:
-            return self.locator
-        if not self._lock.acquire(blocking=self.locator is None):
-            return self.locator
-        try:
-            self._rebuild(version, read_features)
-        finally:
-            self._lock.release()
+        if version != self.version or self.locator is None:
+            if not self._lock.acquire(blocking=self.locator is None):
+                return self.locator
+            try:
+                self._rebuild(version, read_features)
+            finally:
+                self._lock.release()
+        # Only once a locator stands: a thread arriving during a process's first build must
+        # wait for it, not take the empty answer (intake would refuse with no_grid_layer).
+        self._checked_at = now
         return self.locator
 
     def _rebuild(self, version, read_features):

@@ -1,3 +1,5 @@
+import threading
+
 from gridops.geo.cache import LocatorCache
 from tests.geo.handmade import at, grid, grid_layer, parent_layer, unit_box
 
@@ -60,3 +62,30 @@ def test_tolerance_comes_from_the_cache():
     cache = LocatorCache(tolerance_m=12.5)
     db = FakeLayer(grid_layer())
     assert cache.get(db.read_version, db.read_features, now=0.0).tolerance_m == 12.5
+
+
+def test_a_request_during_the_first_build_waits_for_it():
+    """A thread arriving while a fresh process builds its first locator gets that locator,
+    not None (which intake answers with 422 no_grid_layer)."""
+    db = FakeLayer(grid_layer())
+    building, release, got = threading.Event(), threading.Event(), {}
+
+    def slow_features():
+        building.set()
+        release.wait(5)
+        return db.read_features()
+
+    def get(name, read_features, now):
+        got[name] = cache.get(db.read_version, read_features, now=now)
+
+    cache = LocatorCache()
+    first = threading.Thread(target=get, args=("first", slow_features, 0.0))
+    first.start()
+    assert building.wait(5)
+    second = threading.Thread(target=get, args=("second", db.read_features, 0.1))
+    second.start()
+    second.join(0.2)
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert got["first"] is not None and got["second"] is got["first"]
