@@ -32,6 +32,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/gridops_bench_timers"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
 FIRED_LOG = "bench:timers:fired"
+WORKER_LOG = ROOT / "var" / "bench-timers-workers.log"
+#: The planted clocks: handling clocks (a report that arrives meanwhile only starts screening).
+PLANTED = "kind = 'handling'"
 
 
 def main():
@@ -59,7 +62,14 @@ def make_app(args):
 
 def worker(args):
     """Run one worker whose batches also log their commit times (the bench's stopwatch)."""
-    from gridops.dispatch import queues, tasks, timer_metrics
+    from gridops.dispatch import queues, tasks
+    log_fired()
+    tasks.run_worker((queues.TIMERS, queues.NOTIFY), app=make_app(args))
+
+
+def log_fired():
+    """Make every batch of this process also log (deadline id, threshold, commit time)."""
+    from gridops.dispatch import timer_metrics
     recorded = timer_metrics.record_fired
 
     def record_and_log(redis, fired, committed_at):
@@ -68,7 +78,6 @@ def worker(args):
         redis.rpush(FIRED_LOG, *[f"{f.deadline_id}:{f.threshold}:{stamp:.3f}" for f in fired])
 
     timer_metrics.record_fired = record_and_log
-    tasks.run_worker((queues.TIMERS, queues.NOTIFY), app=make_app(args))
 
 
 def cron(args):
@@ -85,35 +94,44 @@ def cron(args):
 
 
 def run(args):
+    results = bench(args)
+    print(json.dumps(results, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+
+
+def bench(args, poll=5):
+    """Build the world, plant the clocks, let the workers fire them; return the measurements."""
     app = make_app(args)
+    with app.app_context():
+        redis, template = fresh_world(args)
+        processes = start_processes(args)
+        try:
+            wait_for_workers(redis, args.workers)
+            start, burst_at = plant_timers(template, args)
+            print(f"{args.timers} clocks planted; first due {start:%H:%M:%S}, burst at "
+                  f"{burst_at:%H:%M:%S}", flush=True)
+            finished, loads = wait_until_fired(args, start, poll)
+        finally:
+            stop(processes)
+        results = measure(args, redis, start, burst_at, finished)
+        results["load_average_1m"] = {"mean": round(statistics.fmean(loads), 2),
+                                      "max": round(max(loads), 2)}
+    return results
+
+
+def fresh_world(args):
+    """Empty the bench's Redis db, rebuild its schema, seed the world; return (redis, case id)."""
     from redis import Redis
 
     from gridops.schema import rebuild_schema
     redis = Redis.from_url(args.redis)
     redis.flushdb()
-    with app.app_context():
-        t0 = time.monotonic()
-        rebuild_schema()
-        template = seed_world()
-        print(f"schema and world: {time.monotonic() - t0:.1f} s", flush=True)
-        processes = start_processes(args)
-        wait_for_workers(redis, args.workers)
-        start, burst_at = plant_timers(template, args)
-        print(f"{args.timers} clocks planted; first due {start:%H:%M:%S}, burst at "
-              f"{burst_at:%H:%M:%S}", flush=True)
-        try:
-            finished, loads = wait_until_fired(args, start)
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait()
-        results = measure(args, redis, start, burst_at, finished)
-        results["load_average_1m"] = {"mean": round(statistics.fmean(loads), 2),
-                                      "max": round(max(loads), 2)}
-    print(json.dumps(results, indent=2))
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    t0 = time.monotonic()
+    rebuild_schema()
+    template = seed_world()
+    print(f"schema and world: {time.monotonic() - t0:.1f} s", flush=True)
+    return redis, template
 
 
 def seed_world():
@@ -205,29 +223,35 @@ def plant_timers(template_id, args):
     return start, burst_at.replace(microsecond=0)
 
 
-def start_processes(args):
-    here = str(Path(__file__).resolve())
+def start_processes(args, script=__file__, crons=1, log=WORKER_LOG, env=None):
+    """Start `args.workers` worker and `crons` CronScheduler processes of `script`."""
     common = ["--db", args.db, "--redis", args.redis]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log = open(ROOT / "var" / "bench-timers-workers.log", "w")
-    processes = [subprocess.Popen([sys.executable, here, "worker", *common], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-                 for _ in range(args.workers)]
-    processes.append(subprocess.Popen([sys.executable, here, "cron", *common], env=env,
-                                      stdout=log, stderr=subprocess.STDOUT))
-    return processes
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    out = open(log, "w")
+    commands = ["worker"] * args.workers + ["cron"] * crons
+    return [subprocess.Popen([sys.executable, str(Path(script).resolve()), command, *common],
+                             env=env, stdout=out, stderr=subprocess.STDOUT)
+            for command in commands]
 
 
-def wait_for_workers(redis, count):
+def stop(processes):
+    """Stop the processes (TERM: rq workers finish the job in hand) and wait for them."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait()
+
+
+def wait_for_workers(redis, count, log=WORKER_LOG):
     from rq import Worker
     deadline = time.monotonic() + 60
     while Worker.count(connection=redis) < count:
         if time.monotonic() > deadline:
-            raise SystemExit("workers did not start; see var/bench-timers-workers.log")
+            raise SystemExit(f"workers did not start; see {log}")
         time.sleep(0.5)
 
 
-def wait_until_fired(args, start):
+def wait_until_fired(args, start, poll=5):
     from sqlalchemy import text
 
     from gridops.extensions import db
@@ -235,13 +259,14 @@ def wait_until_fired(args, start):
     loads = []
     while datetime.now(timezone.utc) < give_up:
         with db.engine.connect() as conn:
-            left = conn.scalar(text("SELECT count(*) FROM deadline WHERE state <> 'breached'"))
+            left = conn.scalar(text(f"SELECT count(*) FROM deadline WHERE {PLANTED} "
+                                    "AND state <> 'breached'"))
         loads.append(os.getloadavg()[0])
         print(f"{datetime.now(timezone.utc):%H:%M:%S} waiting: {left} load {loads[-1]:.2f}",
               flush=True)
         if left == 0:
             return True, loads
-        time.sleep(5)
+        time.sleep(poll)
     return False, loads
 
 
@@ -256,15 +281,18 @@ def measure(args, redis, start, burst_at, finished):
             logged += 1
             committed.setdefault(int(deadline_id), []).append(float(stamp))
     with db.engine.connect() as conn:
-        dues = dict(conn.execute(text("SELECT id, extract(epoch FROM due_at) FROM deadline")).all())
-        burst = set(conn.scalars(text("SELECT id FROM deadline WHERE limit_minutes = 61")))
+        dues = dict(conn.execute(text(
+            f"SELECT id, extract(epoch FROM due_at) FROM deadline WHERE {PLANTED}")).all())
+        burst = set(conn.scalars(text(
+            f"SELECT id FROM deadline WHERE {PLANTED} AND limit_minutes = 61")))
         orders = dict(conn.execute(text(
             "SELECT deadline_id, count(*) FROM supervision_order WHERE deadline_id IS NOT NULL "
             "GROUP BY deadline_id")).all())
         events = dict(conn.execute(text(
             "SELECT (payload->>'deadline_id')::int, count(*) FROM event "
             "WHERE action = 'deadline_breached' GROUP BY 1")).all())
-        not_breached = conn.scalar(text("SELECT count(*) FROM deadline WHERE state <> 'breached'"))
+        not_breached = conn.scalar(text(
+            f"SELECT count(*) FROM deadline WHERE {PLANTED} AND state <> 'breached'"))
     burst_epoch = burst_at.timestamp()
     late = {i: min(stamps) - float(dues[i]) for i, stamps in committed.items()}
     spread = [v for i, v in late.items() if i not in burst]
