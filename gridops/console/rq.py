@@ -11,7 +11,10 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq_dashboard.web import setup_rq_connection
+
+from gridops.web.problems import problem
 
 URL_PREFIX = "/console/admin/rq"
 BLUEPRINT = rq_dashboard.blueprint.name
@@ -28,6 +31,8 @@ def init_app(app):
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=URL_PREFIX)
     app.before_request(admins_only)
     app.after_request(hand_token)
+    app.register_error_handler(NoSuchJobError, job_gone)
+    app.register_error_handler(InvalidJobOperation, job_not_failed)
 
 
 def admins_only():
@@ -51,3 +56,13 @@ def hand_token(response):
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
                             samesite="Strict")
     return response
+
+
+# rq-dashboard lets these through as 500s: a job another admin just deleted, or one that has
+# not failed and so cannot be requeued. Its pages are in English, so are rq's messages.
+def job_gone(error):
+    return problem(404, "not_found", str(error))
+
+
+def job_not_failed(error):
+    return problem(409, "conflict", str(error))
