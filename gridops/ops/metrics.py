@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 #: The queues worker.py serves.
 QUEUES = (queues.TIMERS, queues.NOTIFY, "default")
 #: Bucket bounds (seconds) of the fired-lateness histogram, folded from the finer Redis buckets.
-LATENESS_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+LATENESS_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 KEY = "gridops.ops.metrics"
 
 

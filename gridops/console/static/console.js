@@ -1,5 +1,6 @@
-/* The console's light JavaScript: keyboard shortcuts, live updates, check-in countdowns,
-   filters that apply on change. Every page works without it; it only saves clicks.
+/* The console's light JavaScript: keyboard shortcuts, live updates (with the queue notice),
+   check-in countdowns, filters that apply on change. Every page works without it; it only
+   saves clicks.
    No inline scripts anywhere: settings come from data- attributes of this script's tag. */
 (function () {
   "use strict";
@@ -158,11 +159,20 @@
     }
   }
 
+  /* ---- the queue notice: timers will fire late (Redis down, no worker sweeping) ---- */
+  function showQueueNotice(text) {
+    var banner = $("#queue-notice");
+    if (!banner) { return; }
+    banner.textContent = text || "";
+    banner.hidden = !text;
+  }
+
   function poll() {
     var url = settings.live + "?since=" + encodeURIComponent(settings.since || "");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (body) {
+        showQueueNotice(body.queue_notice);
         var fresh = settings.since !== "" && body.events.length > 0;
         settings.since = String(body.latest);
         if (fresh) {
