@@ -76,7 +76,9 @@ def paths():
                         _query("category", "Category or class key, e.g. event:01"),
                         _query("overdue", "true: only cases past their current deadline"),
                         _query("page_size", "Items per page (1–500)", {"type": "integer"}),
-                        _query("cursor", "next_cursor of the previous page", {"type": "integer"})],
+                        _query("cursor", "next_cursor of the previous page (a keyset cursor: "
+                               "the next page costs what the first does)",
+                               {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
                     "responses": {**ok(ref("IncidentPage")), **problem_responses(400, 401)}}},
         "/incidents/{incident_id}": {"get": {
             "operationId": "get_incident", "tags": ["incidents"],

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from gridops.api.incidents import in_areas
 from gridops.console.labels import FILTERS as FILTER_NAMES
 from gridops.dispatch.catalog import active_categories
 from gridops.dispatch.models import Category, Incident, Unit, Whistle
-from gridops.dispatch.models.incident import SOURCES
+from gridops.dispatch.models.incident import SORT_DUE, SOURCES
 from gridops.dispatch.models.reference import URGENCIES
 from gridops.dispatch.models.timers import whistle_incident
 from gridops.geo.models import Area
@@ -105,8 +106,7 @@ def apply(query, filters, now):
     values = filters.values
     for name in AREA_FIELDS:
         if values.get(name):
-            column = getattr(Incident, f"{name}_id")
-            query = query.where(column.in_(select(Area.id).where(Area.code == values[name])))
+            query = query.where(in_areas([values[name]]))
     if values.get("category"):
         kind, _sep, code = values["category"].partition(":")
         query = query.where(Incident.category_id.in_(select(Category.id).where(
@@ -119,7 +119,7 @@ def apply(query, filters, now):
     if values.get("source"):
         query = query.where(Incident.source == values["source"])
     if values.get("overdue"):
-        query = query.where(Incident.due_at < now)
+        query = query.where(SORT_DUE < now)
     if values.get("whistled"):
         query = query.where(Incident.id.in_(whistled_cases()))
     return query

@@ -1,22 +1,25 @@
 """The queues: cases in the user's scope per stage, by deadline, a page at a time.
 
-Pages are keyset pages on (due_at, id), so page 200 costs what page 1 costs: the query
+Pages are keyset pages on (due time, id), so page 1,000 costs what page 1 costs: the query
 continues after the last row seen instead of counting past an offset. Cases without a
-running clock (on hold) have no due time and come last, as PostgreSQL sorts NULLs after
-values in ascending order.
+running clock (on hold) have no due time and come last: they sort as due at 'infinity',
+so that one row comparison, which the index incident_open_queue serves, finds the next page.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import DateTime, func, literal, select, tuple_
 
-from gridops.api.incidents import LIST_LOADS, scoped
+from gridops.api.incidents import LIST_LOADS, MAX_ID, scoped
 from gridops.console import filters as queue_filters
 from gridops.console.lights import case_light, time_left
 from gridops.dispatch.models import Incident
+from gridops.dispatch.models.incident import FOREVER, SORT_DUE
 from gridops.dispatch.transitions import OPEN_STATES
 
 STAGES = OPEN_STATES
+#: A queue's order: soonest deadline first, then by id so that every row has one place.
+QUEUE_ORDER = (SORT_DUE, Incident.id)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def queue_page(session, user, stage, filters, now, size, after=None):
     if after is not None:
         query = query.where(_after(*after))
     found = session.scalars(query.options(*LIST_LOADS)
-                            .order_by(Incident.due_at.asc().nulls_last(), Incident.id)
+                            .order_by(*QUEUE_ORDER)
                             .limit(size + 1)).all()
     page = found[:size]
     whistled = whistled_among(session, [i.id for i in page])
@@ -74,10 +77,8 @@ def whistled_among(session, ids):
 
 
 def _after(due_at, incident_id):
-    if due_at is None:
-        return and_(Incident.due_at.is_(None), Incident.id > incident_id)
-    return or_(tuple_(Incident.due_at, Incident.id) > tuple_(due_at, incident_id),
-               Incident.due_at.is_(None))
+    due = FOREVER if due_at is None else literal(due_at, DateTime(timezone=True))
+    return tuple_(SORT_DUE, Incident.id) > tuple_(due, incident_id)
 
 
 def cursor_of(incident):
@@ -89,7 +90,7 @@ def cursor_of(incident):
 def parse_cursor(text):
     """Return (due_at or None, id) from a cursor, or None when it is not one."""
     due, sep, ident = (text or "").rpartition("~")
-    if not sep or not ident.isdigit():
+    if not sep or not ident.isdigit() or int(ident) > MAX_ID:
         return None
     try:
         moment = datetime.fromisoformat(due) if due else None

@@ -86,6 +86,14 @@ def test_listing_is_scoped_filtered_and_paged(api, world, people):
     assert api.get("/incidents?state=handling", people["district"]).get_json()["items"] == []
 
 
+def test_listing_refuses_a_cursor_no_case_id_can_reach(api, world, people):
+    report(api, world, people["worker"])
+    problem(api.get(f"/incidents?cursor={2**31}", people["district"]), 400, "validation_error")
+    found = api.get(f"/incidents?cursor={2**31 - 1}", people["district"]).get_json()
+    assert len(found["items"]) == 1
+    assert api.get("/incidents?area=999999", people["district"]).get_json()["items"] == []
+
+
 def problem(response, status, code):
     assert response.status_code == status, response.get_json()
     assert response.mimetype == "application/problem+json"

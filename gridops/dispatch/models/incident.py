@@ -3,7 +3,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (BigInteger, CheckConstraint, Column, DateTime, Float, ForeignKey, Index,
-                        Integer, Sequence, String, Table, Text, func, text)
+                        Integer, Sequence, String, Table, Text, func, literal_column, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +14,8 @@ from gridops.geo.models import Area
 STATES = ("screening", "assignment", "handling", "supervision", "evaluation",
           "closed", "rejected", "merged")
 TERMINAL_STATES = ("closed", "rejected", "merged")
+OPEN_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
+QUEUE_INCLUDES = ["due_at", "district_id", "street_id", "category_id", "lead_unit_id"]
 SOURCES = ("grid_worker", "resident", "api", "open311")
 TRIAGES = ("private", "small", "big", "hard")
 CRS = ("wgs84", "cgcs2000", "gcj02", "bd09")
@@ -43,6 +45,15 @@ class Incident(db.Model):
             "state NOT IN ('closed', 'rejected', 'merged')")),
         Index("incident_street_state", "street_id", "state"),
         Index("incident_reported_at", "reported_at"),
+        # The console's queues: a stage's open cases by due time (on hold last, see SORT_DUE)
+        # and id, for keyset pages. The included columns let the stage counts beside a page
+        # read this index only, under the scope and the usual filters (due_at itself too:
+        # PostgreSQL needs an expression's columns for that, not just the expression).
+        Index("incident_open_queue", "state", text("COALESCE(due_at, 'infinity'::timestamptz)"),
+              "id", postgresql_include=QUEUE_INCLUDES,
+              postgresql_where=text(f"state IN {OPEN_STATES}")),
+        # The weekly reports' cases closed in a period.
+        Index("incident_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,10 +148,18 @@ class Incident(db.Model):
         return f"<Incident {self.case_number} {self.state}>"
 
 
+#: Later than every due time: where cases without a running clock (on hold) sort.
+FOREVER = literal_column("'infinity'::timestamptz", DateTime(timezone=True))
+#: A case's place in its queue, the expression incident_open_queue indexes.
+SORT_DUE = func.coalesce(Incident.due_at, FOREVER)
+
+
 class Event(db.Model):
     """One action on an incident. Append-only: the database refuses UPDATE and DELETE."""
 
     __tablename__ = "event"
+    #: The weekly reports' evaluations and actions in a period.
+    __table_args__ = (Index("event_at", "at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
