@@ -69,6 +69,8 @@ class Scene:
     line: int
     limit: int
     job: str
+    #: Reports and moves more cases, for tests that need other stages.
+    build: object = None
 
     def side(self, which):
         return self.ours if which == "ours" else self.theirs
@@ -178,7 +180,7 @@ def scene(app, world, tmp_path, monkeypatch):
         "builtins.print", "never run")
     return Scene(users=users, ours=ours, theirs=theirs, channel=channel.id,
                  line=session.query(Responsibility.id).first()[0],
-                 limit=session.query(SlaLimit.id).first()[0], job=job.id)
+                 limit=session.query(SlaLimit.id).first()[0], job=job.id, build=build)
 
 
 def outside_client(app):
