@@ -125,12 +125,20 @@ SETTINGS = [
 ]
 
 
+#: Seconds to wait for PostgreSQL to accept a connection (libpq's connect_timeout).
+DB_CONNECT_TIMEOUT = 5
+
+
 def from_environment(environ=None):
     """Return the app configuration read from `environ` (default: the process environment)."""
     environ = os.environ if environ is None else environ
     config = {s.key: s.cast(environ.get(s.env, s.default)) for s in SETTINGS}
     config.update(
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Ping each pooled connection before use, so the app recovers from a database restart
+        # by itself; and give up connecting after a few seconds, so requests during the gap
+        # answer 503 (gridops.api.errors) instead of hanging.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True,
+                                   "connect_args": {"connect_timeout": DB_CONNECT_TIMEOUT}},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         BABEL_DEFAULT_LOCALE="zh",

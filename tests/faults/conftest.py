@@ -1,0 +1,40 @@
+"""Fixtures for the fault tests: apps of their own, wired to a service that is about to fail.
+
+Each app shares the test database and Redis settings of the suite's `app` except what a test
+overrides, so the `world` the suite's app built is what the faulty app serves.
+"""
+import pytest
+from sqlalchemy.engine import make_url
+
+from faults.proxy import Proxy
+from gridops import create_app
+from gridops.extensions import db as _db
+from web.kit import _fresh, people  # noqa: F401  (fixtures: photo folder per test, users)
+
+
+@pytest.fixture
+def make_app(app):
+    """Return a function that builds an app like the suite's, with `overrides`."""
+    made = []
+
+    def make(**overrides):
+        names = ("TESTING", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "SECRET_KEY",
+                 "GRIDOPS_UPLOAD_DIR")
+        faulty = create_app({**{n: app.config[n] for n in names}, **overrides})
+        made.append(faulty)
+        return faulty
+
+    yield make
+    for faulty in made:
+        with faulty.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def pg_proxy(app):
+    """A proxy in front of the test database's server; `.url` is the database through it."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    yield proxy
+    proxy.close()
