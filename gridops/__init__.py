@@ -16,6 +16,7 @@ def create_app(overrides=None):
     from gridops.dispatch import timers
     from gridops.extensions import db, login, migrate
     from gridops.geo import cache as locator_cache
+    from gridops.web import limits
 
     app = Flask(__name__)
     app.config.from_mapping(config_module.from_environment())
@@ -36,5 +37,6 @@ def create_app(overrides=None):
     console.init_app(app)
     reports.init_app(app)
     ops.init_app(app)
+    limits.init_app(app)  # after every blueprint: it limits the views marked `limited`
     cli.register_commands(app)
     return app

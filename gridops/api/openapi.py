@@ -13,7 +13,8 @@ EXTRA_PATHS = []  #: (path, method, operation) added by other API modules (geo, 
 def problem_responses(*statuses):
     described = {400: "Invalid input", 401: "No valid credentials", 403: "Outside role or scope",
                  404: "Not found", 409: "Version conflict", 413: "Body too large",
-                 415: "Not JSON", 422: "Refused by the rules"}
+                 415: "Not JSON", 422: "Refused by the rules",
+                 429: "Too many failed sign-ins; see Retry-After"}
     return {str(s): {"description": described[s], "content": {
         "application/problem+json": {"schema": ref("Problem")}}} for s in statuses}
 
@@ -59,7 +60,8 @@ def paths():
             "operationId": "create_token", "tags": ["auth"], "security": [],
             "summary": "Trade a username and password for a bearer token",
             "requestBody": json_body(ref("Credentials")),
-            "responses": {**ok(ref("Token"), 201, "Created"), **problem_responses(400, 401, 415)}}},
+            "responses": {**ok(ref("Token"), 201, "Created"),
+                          **problem_responses(400, 401, 415, 429)}}},
         "/incidents": {
             "post": {"operationId": "report_incident", "tags": ["incidents"],
                      "summary": "Report an incident; a repeated client_id returns the same case",

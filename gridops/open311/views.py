@@ -7,7 +7,7 @@ from flask import current_app, url_for
 from gridops.api.locating import locator_for
 from gridops.extensions import db
 from gridops.open311 import bp
-from gridops.open311.access import integration_key
+from gridops.open311.access import integration_key, key_limit
 from gridops.open311.discovery import discovery_document
 from gridops.open311.errors import NotFound
 from gridops.open311.handlers import current_params
@@ -55,10 +55,11 @@ def service(name):
 
 
 @collection("/requests", "create_request", methods=("POST",))
+@key_limit
 def create_request(fmt=None):
     """Report an incident with an integration key; answer its service_request_id."""
     params, moment = current_params(), now()
-    key = integration_key(db.session, params, required=True, now=moment)
+    key = integration_key(required=True, now=moment)
     incident, _ = submit_request(db.session, params, key, moment,
                                  locator_for(current_app, db.session).locate)
     db.session.commit()
@@ -66,10 +67,11 @@ def create_request(fmt=None):
 
 
 @collection("/requests", "requests")
+@key_limit
 def list_requests(fmt=None):
     """List the requests the filters select, newest first."""
     params, moment = current_params(), now()
-    key = integration_key(db.session, params, required=False, now=moment)
+    key = integration_key(required=False, now=moment)
     query = read_query(params, moment)
     body = request_list(db.session, find_requests(db.session, query), query.extensions)
     _commit_if(key)
@@ -78,10 +80,11 @@ def list_requests(fmt=None):
 
 @bp.get("/requests/<name>")
 @bp.get("/request/<name>")  # the path of the GeoReport swagger.json
+@key_limit
 def request_by_id(name):
     """Show one request, as a list of one."""
     params = current_params()
-    key = integration_key(db.session, params, required=False, now=now())
+    key = integration_key(required=False, now=now())
     number, _ = split_suffix(name)
     incident = incident_by_number(db.session, number)
     if incident is None:

@@ -6,7 +6,7 @@ worker's on-site check. Each client may send a limited number per hour.
 import secrets
 from datetime import datetime, timezone
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -22,8 +22,8 @@ from gridops.phone.context import bbox_of, category_groups, map_tiles
 from gridops.phone.errors import REFUSALS, readable
 from gridops.photos.errors import TooManyPhotos
 from gridops.photos.operations import attach, clean_upload
-from gridops.web import ratelimit
 from gridops.web.csrf import recovers
+from gridops.web.limits import limited
 
 RESIDENT = Actor(role="resident", label="resident")
 MAX_PHOTOS = 6
@@ -55,17 +55,23 @@ def _form(community, values, error=None, status=200):
                            bbox=bbox_of(db.session, [community.code])), status
 
 
+def reports_per_hour():
+    return f"{current_app.config['GRIDOPS_RESIDENT_REPORTS_PER_HOUR']}/hour"
+
+
+def _too_many(_limit):
+    values = {k: request.form.get(k, "").strip() for k in FIELDS}
+    return make_response(_form(community_or_404(request.view_args["code"]), values,
+                               _("You have sent many reports in the last hour. "
+                                 "Please try again later."), 429))
+
+
 @public.post("/r/<code>")
+@limited(reports_per_hour, on_breach=_too_many)
 def resident_submit(code):
     """Take a resident's report; on success go to its tracking page."""
     community = community_or_404(code)
     values = {k: request.form.get(k, "").strip() for k in FIELDS}
-    allowed, _wait = ratelimit.hit(ratelimit.redis_for(current_app),
-                                   f"resident:{request.remote_addr}",
-                                   current_app.config["GRIDOPS_RESIDENT_REPORTS_PER_HOUR"], now())
-    if not allowed:
-        return _form(community, values, _("You have sent many reports in the last hour. "
-                                          "Please try again later."), 429)
     try:
         incident = _take(community, values)
     except REFUSALS as error:  # photo refusals too: they are domain errors

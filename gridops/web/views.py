@@ -1,21 +1,19 @@
 """Sign in and out with a session that lasts on the worker's own phone."""
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from werkzeug.security import check_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from gridops.auth.models import User
+from gridops.auth.passwords import authenticate
 from gridops.extensions import db
-from gridops.web import bp, ratelimit
+from gridops.web import bp
 from gridops.web.access import signed_in
 from gridops.web.csrf import recovers
+from gridops.web.limits import limit_sign_in, sign_in_failed
 
 
 def landing(role):
@@ -30,7 +28,14 @@ class LoginForm(FlaskForm):
     remember = BooleanField("remember", default=True)
 
 
+def _locked_out(_limit):
+    form = LoginForm()
+    error = _("Too many failed sign-ins from here. Try again in an hour.")
+    return make_response(render_template("web/login.html", form=form, error=error), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limit_sign_in(on_breach=_locked_out)
 def login():
     """Show the sign-in form; sign in and go where the user was heading."""
     form = LoginForm()
@@ -54,15 +59,9 @@ def _login_again(message):
 
 def _check(username, password):
     """Return (user, None) for good credentials, else (None, why)."""
-    app, now = current_app, datetime.now(timezone.utc)
-    redis, key = ratelimit.redis_for(app), f"login:{request.remote_addr}"
-    limit = app.config["GRIDOPS_LOGIN_FAILURES_PER_HOUR"]
-    if ratelimit.exceeded(redis, key, limit, now):
-        return None, _("Too many failed sign-ins from here. Try again in an hour.")
-    user = db.session.scalar(select(User).where(User.username == username, User.active))
-    if user is None or not user.password_hash or not check_password_hash(user.password_hash,
-                                                                          password):
-        ratelimit.hit(redis, key, limit, now)
+    user = authenticate(db.session, username, password)
+    if user is None:
+        sign_in_failed()
         return None, _("Wrong username or password.")
     return user, None
 

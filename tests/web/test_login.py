@@ -54,7 +54,7 @@ def test_too_many_failures_lock_the_client_out_for_an_hour(app, client, people, 
         client.post("/login", data={"username": "wang", "password": "x", "csrf_token": token})
     response = client.post("/login", data={"username": "wang", "password": PASSWORD,
                                            "csrf_token": token})
-    assert response.status_code == 400 and "登录失败次数过多" in response.get_data(as_text=True)
+    assert response.status_code == 429 and "登录失败次数过多" in response.get_data(as_text=True)
 
 
 def test_next_goes_back_to_the_page_but_never_to_another_site(app, people):
