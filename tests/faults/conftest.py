@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from faults.proxy import Proxy
+from faults.redis_server import RedisServer
 from gridops import create_app
 from gridops.extensions import db as _db
 from web.kit import _fresh, people  # noqa: F401  (fixtures: photo folder per test, users)
@@ -38,3 +39,11 @@ def pg_proxy(app):
     proxy.url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     yield proxy
     proxy.close()
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own, to stop and start again (no persistence)."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
