@@ -28,7 +28,7 @@ DEFAULTS = {
 def init_app(app):
     """Set defaults, start CSRF protection and register the web, phone and photo routes."""
     from gridops import phone, photos
-    from gridops.web import csrf, filters, remember, views  # noqa: F401  (views register on bp)
+    from gridops.web import csrf, filters, guard, remember, views  # noqa: F401  (views: bp)
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -36,6 +36,7 @@ def init_app(app):
     # Role -> endpoint after sign-in; other packages (the console) add their roles here.
     app.config.setdefault("GRIDOPS_LANDING", {"grid_worker": "phone.report"})
     csrf.init_app(app)
+    guard.init_app(app)
     filters.init_app(app)
     remember.init_app(app)
     app.register_blueprint(bp)
