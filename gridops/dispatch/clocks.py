@@ -6,9 +6,10 @@ after the commit.
 """
 import logging
 
+from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
-from gridops.dispatch.calendar_store import load_calendar
+from gridops.dispatch.calendar_store import CalendarCache, load_calendar
 from gridops.dispatch.models import Deadline
 
 log = logging.getLogger(__name__)
@@ -18,11 +19,19 @@ WARN_SHARE = 0.8
 
 
 def calendar_for(session, street_code):
-    """Return the street's working calendar, loaded once per transaction."""
-    cache = session.info.setdefault("gridops.calendars", {})
-    if street_code not in cache:
-        cache[street_code] = load_calendar(session, street_code)
-    return cache[street_code]
+    """Return the street's working calendar, looked up once per session.
+
+    Inside an app, from the process's CalendarCache, which costs one version query while the
+    calendar is unchanged instead of reading it all again.
+    """
+    memo = session.info.setdefault("gridops.calendars", {})
+    if street_code not in memo:
+        if has_app_context():
+            cache = current_app.extensions.setdefault("gridops.calendars", CalendarCache())
+            memo[street_code] = cache.calendar(session, street_code)
+        else:
+            memo[street_code] = load_calendar(session, street_code)
+    return memo[street_code]
 
 
 def start(session, incident, kind, limit, now, calendar):
