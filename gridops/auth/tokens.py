@@ -4,8 +4,9 @@ import secrets
 
 from flask import request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from gridops.auth.models import ApiToken
+from gridops.auth.models import ApiToken, User
 from gridops.extensions import db
 
 
@@ -22,13 +23,17 @@ def issue_token(session, user, name="cli"):
 
 
 def user_for_bearer(req=None):
-    """Return the active user whose token the request carries, or None."""
+    """Return the active user whose token the request carries, or None.
+
+    One query per request, with the user's scope joined in: every API call asks it, and a
+    revoked token or a deactivated user must be refused at once, so nothing is cached.
+    """
     header = (req or request).headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == token_hash(token.strip()), ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
-        return None
-    return row.user
+    return db.session.scalars(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token.strip()), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))
+        .options(joinedload(User.area_links))).unique().one_or_none()

@@ -8,6 +8,7 @@ from geoalchemy2.elements import WKTElement
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gridops.dispatch import clocks, operations
 from gridops.dispatch.catalog import category_by_key
@@ -69,7 +70,6 @@ def report_incident(session, raw, source, actor, now, locate, self_handled_state
     operations.record(session, incident, "report", actor, None, state, now,
                       {"source": source, "self_handled": report.self_handled,
                        "match": place.match, "grid": place.grid})
-    clocks.refresh_due(session, incident)
     session.flush()
     return incident, True
 
@@ -106,7 +106,8 @@ def _new_incident(session, report, source, actor, now, raw_point, point, place, 
         street=areas["street"], district=areas["district"], address=report.address,
         category=category, urgency=report.urgency or category.default_urgency,
         description=report.description, self_handled=report.self_handled,
-        reported_at=now.astimezone(timezone.utc), updated_at=now, limits={}, state="screening")
+        reported_at=now.astimezone(timezone.utc), updated_at=now, limits={}, state="screening",
+        co_units=[])
     session.add(incident)
     session.flush()
     return incident
@@ -116,6 +117,10 @@ def _start_clocks(session, incident, source, state, now):
     calendar = clocks.calendar_for(session, incident.street.code)
     steps = {"screening": ["screening"] + (["onsite_check"] if source != "grid_worker" else []),
              "supervision": ["verification"], "evaluation": ["evaluation"]}[state]
-    for step in steps:
-        limit = limit_for(session, step, incident.urgency, incident.category)
-        clocks.start(session, incident, step, limit, now, calendar)
+    rows = [clocks.start(session, incident, step, limit_for(session, step, incident.urgency,
+                                                            incident.category), now, calendar)
+            for step in steps]
+    # A new case's clocks are exactly these rows, none paused: no need to ask the database
+    # for the earliest (clocks.refresh_due), nor to load them again for the response.
+    incident.due_at = min(row.due_at for row in rows)
+    set_committed_value(incident, "deadlines", rows)
