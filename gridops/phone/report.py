@@ -126,9 +126,9 @@ def add_photo(client_id):
     try:
         photo = clean_upload(current_app, file.stream)
         row, created = attach(db.session, incident, photo, role, limit=MAX_PHOTOS)
-    except PhotoRefused as refusal:
+    except PhotoRefused as refusal:  # 422, or 507 on a full disk: the outbox tries again later
         db.session.rollback()
-        return problem(422, refusal.code, refusal.message())
+        return problem_for(refusal)
     db.session.commit()
     return {"sha256": row.sha256, "role": row.role, "case_number": incident.case_number}, \
         201 if created else 200

@@ -6,7 +6,8 @@ worker's on-site check. Each client may send a limited number per hour.
 import secrets
 from datetime import datetime, timezone
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -21,7 +22,7 @@ from gridops.phone import public
 from gridops.phone.context import bbox_of, category_groups, map_tiles
 from gridops.phone.errors import REFUSALS, readable
 from gridops.photos.errors import TooManyPhotos
-from gridops.photos.operations import attach, clean_upload
+from gridops.photos.operations import clean_only, store_and_attach
 from gridops.web.csrf import recovers
 from gridops.web.limits import limited
 
@@ -73,17 +74,21 @@ def resident_submit(code):
     community = community_or_404(code)
     values = {k: request.form.get(k, "").strip() for k in FIELDS}
     try:
-        incident = _take(community, values)
+        incident, photos_lost = _take(community, values)
     except REFUSALS as error:  # photo refusals too: they are domain errors
         db.session.rollback()
         status, _code, message = readable(error)
         return _form(community, values, message, status)
     db.session.commit()
+    if photos_lost:
+        flash(_("Your report was received, but %(count)s of its photos could not be saved: the "
+                "server's storage is full.", count=photos_lost), "error")
     return redirect(url_for("public.tracking", token=incident.tracking_token, new=1))
 
 
 def _take(community, values):
-    photos = [clean_upload(current_app, f.stream)
+    """Make the case; return it and how many photos did not fit on a full disk."""
+    photos = [clean_only(current_app, f.stream)
               for f in request.files.getlist("photos") if f and f.filename][:MAX_PHOTOS + 1]
     if len(photos) > MAX_PHOTOS:
         raise TooManyPhotos(limit=MAX_PHOTOS)
@@ -93,10 +98,8 @@ def _take(community, values):
     incident, created = report_incident(
         db.session, report, "resident", RESIDENT, now(),
         locator_for(current_app, db.session).locate, source_detail=f"qr:{community.code}")
-    if created:
-        for photo in photos:
-            attach(db.session, incident, photo, "report")
-    return incident
+    lost = store_and_attach(current_app, db.session, incident, photos, "report") if created else 0
+    return incident, lost
 
 
 def _place(community, raw):

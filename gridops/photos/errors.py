@@ -28,6 +28,15 @@ class TooManyPhotos(PhotoRefused):
     template = "At most %(limit)s photos per report."
 
 
+class StorageFull(PhotoRefused):
+    """The disk (or quota) under GRIDOPS_UPLOAD_DIR is full: not the sender's fault, and worth
+    sending again later (507, which the phone's outbox retries)."""
+
+    code = "storage_full"
+    template = ("The server has no room to store photos just now, so this photo was not saved. "
+                "The report itself is kept; send the photo again later.")
+
+
 class UnknownPhoto(PhotoRefused):
     code = "unknown_photo"
     template = "No uploaded photo %(sha)s: upload it first (POST /photos)."

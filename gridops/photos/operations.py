@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from gridops.dispatch.models import Photo
 from gridops.photos import store
-from gridops.photos.errors import TooManyPhotos, UnknownPhoto
+from gridops.photos.errors import StorageFull, TooManyPhotos, UnknownPhoto
 from gridops.photos.process import clean_photo
 
 ROLES = ("report", "before", "after", "result", "check")
@@ -17,10 +17,30 @@ MAX_PER_CASE = 12
 
 def clean_upload(app, stream):
     """Return the uploaded file as a CleanPhoto, stored; raise PhotoRefused otherwise."""
-    photo = clean_photo(stream, app.config["GRIDOPS_PHOTO_MAX_BYTES"],
-                        app.config["GRIDOPS_PHOTO_MAX_PIXELS"])
+    photo = clean_only(app, stream)
     store.save(store.upload_dir(app), photo)
     return photo
+
+
+def clean_only(app, stream):
+    """Return the uploaded file as a CleanPhoto, not stored yet; raise PhotoRefused otherwise."""
+    return clean_photo(stream, app.config["GRIDOPS_PHOTO_MAX_BYTES"],
+                       app.config["GRIDOPS_PHOTO_MAX_PIXELS"])
+
+
+def store_and_attach(app, session, incident, photos, role):
+    """Store cleaned `photos` and attach them to the case; return how many did not fit.
+
+    A full disk must not cost the report: the case keeps the photos stored so far, and the
+    caller tells the sender that the others were not saved.
+    """
+    for done, photo in enumerate(photos):
+        try:
+            store.save(store.upload_dir(app), photo)
+        except StorageFull:
+            return len(photos) - done
+        attach(session, incident, photo, role)
+    return 0
 
 
 def attach(session, incident, photo, role, event_id=None, limit=MAX_PER_CASE):
@@ -38,7 +58,6 @@ def attach(session, incident, photo, role, event_id=None, limit=MAX_PER_CASE):
     session.add(row)
     session.flush()
     return row, True
-
 
 
 def attach_stored(session, root, incident, shas, role, event_id=None):

@@ -1,8 +1,16 @@
 """Photos on disk, named by content hash: the same photo is stored once, whoever sends it."""
+import errno
+import logging
 import os
 import re
 import tempfile
 from pathlib import Path
+
+from gridops.photos.errors import StorageFull
+
+log = logging.getLogger(__name__)
+#: What a full disk or an exhausted quota looks like to a write.
+FULL = (errno.ENOSPC, errno.EDQUOT)
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIZES = {"full": ".jpg", "thumb": ".thumb.jpg"}
@@ -21,11 +29,21 @@ def path_of(root, sha256, size="full"):
 
 
 def save(root, photo):
-    """Write a CleanPhoto and its thumbnail unless they are already there."""
+    """Write a CleanPhoto and its thumbnail unless they are already there.
+
+    Raises StorageFull when the file system has no room left (no half-written file stays).
+    """
     for size, data in (("full", photo.data), ("thumb", photo.thumb)):
         target = path_of(root, photo.sha256, size)
-        if not target.exists():
+        if target.exists():
+            continue
+        try:
             _write_atomically(target, data)
+        except OSError as error:
+            if error.errno not in FULL:
+                raise
+            log.error("photo storage under %s is full: %s", root, error)
+            raise StorageFull() from error
 
 
 def _write_atomically(target, data):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gridops.api.auth import actor_for
+from gridops.api.errors import STATUS
 from gridops.dispatch.decide import may_see
 from gridops.dispatch.models import Incident, Photo
 from gridops.dispatch.operations import facts_of
@@ -55,6 +56,6 @@ def upload():
         return problem(400, "validation_error", _("Choose a photo to send."))
     try:
         photo = clean_upload(current_app, file.stream)
-    except PhotoRefused as refusal:
-        return problem(422, refusal.code, refusal.message())
+    except PhotoRefused as refusal:  # 422, or 507 when the disk is full (try again later)
+        return problem(STATUS.get(refusal.code, 422), refusal.code, refusal.message())
     return {"id": photo.sha256, "width": photo.width, "height": photo.height}, 201

@@ -10,7 +10,7 @@ from faults.proxy import Proxy
 from faults.redis_server import RedisServer
 from gridops import create_app
 from gridops.extensions import db as _db
-from web.kit import _fresh, people  # noqa: F401  (fixtures: photo folder per test, users)
+from web.kit import _fresh, people, worker_client  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
