@@ -31,7 +31,8 @@ SETTINGS = [
             "Reverse proxies in front (nginx: 1): how many X-Forwarded-For/-Proto hops to "
             "trust for the client address (rate limits) and https", int),
     Setting("GRIDOPS_SECURE_COOKIES", "SESSION_COOKIE_SECURE", "0",
-            "Send cookies only over HTTPS (1 in production behind TLS)", int),
+            "Send cookies only over HTTPS, and HSTS (1 in production behind TLS; on by itself "
+            "when GRIDOPS_PUBLIC_URL is https)", int),
     Setting("GRIDOPS_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH", "26214400",
             "Largest request body accepted, in bytes (6 photos of ~4 MB)", int),
     Setting("GRIDOPS_PAGE_SIZE", "GRIDOPS_PAGE_SIZE", "50", "Default page size of list endpoints", int),
@@ -51,7 +52,8 @@ SETTINGS = [
     Setting("GRIDOPS_RESIDENT_REPORTS_PER_HOUR", "GRIDOPS_RESIDENT_REPORTS_PER_HOUR", "10",
             "Public (resident) reports one client may send per hour", int),
     Setting("GRIDOPS_LOGIN_FAILURES_PER_HOUR", "GRIDOPS_LOGIN_FAILURES_PER_HOUR", "20",
-            "Failed logins per user and per client address per hour before refusing", int),
+            "Failed sign-ins (web form and API tokens together) per username and per client "
+            "address per hour before refusing with 429", int),
     Setting("GRIDOPS_MAP_TILE_URL", "GRIDOPS_MAP_TILE_URL", "",
             "Map tile URL template; empty shows grid outlines only (works offline)"),
     Setting("GRIDOPS_MAP_TILE_ATTRIBUTION", "GRIDOPS_MAP_TILE_ATTRIBUTION", "",
@@ -144,5 +146,7 @@ def from_environment(environ=None):
         BABEL_DEFAULT_LOCALE="zh",
         JSON_AS_ASCII=False,
     )
-    config["SESSION_COOKIE_SECURE"] = bool(config["SESSION_COOKIE_SECURE"])
+    # A public https address means the site is served over TLS: cookies never travel in clear.
+    config["SESSION_COOKIE_SECURE"] = (bool(config["SESSION_COOKIE_SECURE"])
+                                       or config["GRIDOPS_PUBLIC_URL"].startswith("https://"))
     return config

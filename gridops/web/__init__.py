@@ -1,4 +1,5 @@
-"""The server-rendered web: session login, CSRF, base templates and static files.
+"""The server-rendered web: session login, CSRF, security headers, base templates and static
+files.
 
 `init_app` is the one call `create_app` makes; it also registers the phone form, the
 resident pages and the photo routes, which build on this foundation.
@@ -28,13 +29,14 @@ DEFAULTS = {
 def init_app(app):
     """Set defaults, start CSRF protection and register the web, phone and photo routes."""
     from gridops import phone, photos
-    from gridops.web import csrf, filters, guard, remember, views  # noqa: F401  (views: bp)
+    from gridops.web import csrf, filters, guard, headers, remember, views  # noqa: F401
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE"))
     # Role -> endpoint after sign-in; other packages (the console) add their roles here.
     app.config.setdefault("GRIDOPS_LANDING", {"grid_worker": "phone.report"})
+    headers.init_app(app)
     csrf.init_app(app)
     guard.init_app(app)
     filters.init_app(app)
