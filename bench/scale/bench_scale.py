@@ -100,7 +100,8 @@ def log_claims():
 
 
 def run(args):
-    results = {"machine": machine()}
+    results = {"machine": machine(), "settings": {k: v for k, v in vars(args).items()
+                                                  if k not in ("command", "db", "redis")}}
     print(f"machine: {results['machine']}", flush=True)
     counts = [int(n) for n in args.workers_list.split(",") if n.strip()]
     results["by_workers"] = [timer_throughput(args, n) for n in counts]
@@ -150,7 +151,7 @@ def combined(args):
             time.sleep(max(0.0, (start - datetime.now(timezone.utc)).total_seconds()))
             intake = load_intake(args, ports, workers_file)
             finished, loads = timers_bench.wait_until_fired(run_args, start, poll=1)
-            shares = worker_shares(redis)
+            shares, stopped = worker_shares(redis), time.time()
         finally:
             timers_bench.stop(processes)
         return {
@@ -158,7 +159,8 @@ def combined(args):
             "seconds": args.seconds, "connections_per_port": args.connections,
             "intake": intake, "intake_in_database": check_reports(intake),
             "timers": timers_bench.measure(run_args, redis, start, burst_at, finished),
-            "worker_shares": shares, "sweep": sweep_runs(redis, args.sweep_seconds),
+            "worker_shares": shares,
+            "sweep": sweep_runs(redis, args.sweep_seconds, start.timestamp(), stopped),
             "load_average_1m": {"mean": round(statistics.fmean(loads), 2),
                                 "max": round(max(loads), 2)},
         }
@@ -260,17 +262,19 @@ def worker_shares(redis):
                    for w in Worker.all(connection=redis)), key=lambda s: -s["jobs"])
 
 
-def sweep_runs(redis, seconds):
-    """Return how the sweep ran: jobs, periods won, and any period won twice or skipped."""
+def sweep_runs(redis, seconds, start, stopped):
+    """Return how the sweep ran in the whole periods from `start` to `stopped` (epochs): jobs
+    run, periods won once, won twice (never), and periods in which no sweep ran."""
     claims = [raw.decode().split(":") for raw in redis.lrange(CLAIM_LOG, 0, -1)]
     sweeps = [(int(period), int(won)) for name, period, won in claims if name == "sweep"]
     wins = Counter(period for period, won in sweeps if won)
-    periods = sorted({period for period, _ in sweeps})
-    expected = range(periods[0], periods[-1] + seconds, seconds) if periods else []
-    return {"period_s": seconds, "jobs_run": len(sweeps), "periods": len(periods),
-            "periods_won_once": sum(1 for p in periods if wins[p] == 1),
-            "periods_won_twice": sum(1 for p in periods if wins[p] > 1),
-            "periods_without_sweep": sum(1 for p in expected if wins[p] == 0)}
+    first = -(-int(start) // seconds) * seconds
+    window = range(first, int(stopped) - seconds + 1, seconds)
+    return {"period_s": seconds, "periods": len(window), "jobs_run": len(sweeps),
+            "jobs_skipped": sum(1 for _, won in sweeps if not won),
+            "periods_won_once": sum(1 for p in window if wins[p] == 1),
+            "periods_won_twice": sum(1 for p in wins if wins[p] > 1),
+            "periods_without_sweep": sum(1 for p in window if wins[p] == 0)}
 
 
 def print_tables(results):
@@ -293,17 +297,35 @@ def print_tables(results):
           [(r["port"], r["requests"], r["accepted"], r["accepted_per_s"], r["status_errors"],
             r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"],
             r["p50_ms"], r["p90_ms"], r["p99_ms"], r["max_ms"]) for r in c["intake"]])
-    total = sum(r["accepted_per_s"] for r in c["intake"])
-    print(f"intake total: {total:.1f} reports/s; in the database: {c['intake_in_database']}")
-    t = c["timers"]
-    print(f"timers: {t['timers']} clocks ({t['burst']} in one second), fired at "
-          f"{t['overall_throughput_per_s']}/s overall; burst all fired after "
-          f"{t['burst_fully_escalated_after_s']} s ({t['burst_throughput_per_s']}/s); spread "
-          f"lateness {t['spread_lateness_s']}; lost {t['lost']}, doubled orders "
-          f"{t['doubled_orders']}, events {t['doubled_events']}, log {t['fired_twice_in_log']}")
-    print(f"workers' share (jobs, busy s): {c['worker_shares']}")
-    print(f"sweep: {c['sweep']}")
-    print(f"load average 1m: {c['load_average_1m']}")
+    db, t, sw = c["intake_in_database"], c["timers"], c["sweep"]
+    spread, burst = t["spread_lateness_s"] or {}, t["burst_lateness_s"] or {}
+    shares = ", ".join(f"{w['jobs']} jobs/{w['busy_s']} s" for w in c["worker_shares"])
+    print()
+    table(["while both ran", "result"], [
+        ("intake, both ports", f"{sum(r['accepted_per_s'] for r in c['intake']):.1f} reports/s"),
+        ("accepted reports found once in the database",
+         f"{db['accepted_found_once']} of {db['accepted_responses']} "
+         f"(missing {db['accepted_missing']}, client_id twice {db['client_id_twice']})"),
+        ("committed, response cut off when wrk stopped", db["committed_without_response"]),
+        ("timer clocks fired", f"{t['timers'] - t['lost']} of {t['timers']} "
+                               f"({t['burst']} due in one second)"),
+        ("timers lost / doubled (orders, events, log)",
+         f"{t['lost']} / {t['doubled_orders']}, {t['doubled_events']}, "
+         f"{t['fired_twice_in_log']}"),
+        ("timer rate, first due to last fired", f"{t['overall_throughput_per_s']}/s"),
+        ("burst all fired after", f"{t['burst_fully_escalated_after_s']} s "
+                                  f"({t['burst_throughput_per_s']}/s)"),
+        ("lateness p50 / p99, spread clocks", f"{spread.get('p50')} / {spread.get('p99')} s"),
+        ("lateness p50 / p99, burst clocks", f"{burst.get('p50')} / {burst.get('p99')} s"),
+        ("RQ workers' share", shares),
+        (f"sweep periods of {sw['period_s']} s: won once / twice / none",
+         f"{sw['periods_won_once']} / {sw['periods_won_twice']} / "
+         f"{sw['periods_without_sweep']} of {sw['periods']}"),
+        ("sweep jobs run / skipped as second in their period",
+         f"{sw['jobs_run']} / {sw['jobs_skipped']}"),
+        ("load average 1m, mean / max",
+         f"{c['load_average_1m']['mean']} / {c['load_average_1m']['max']}"),
+    ])
 
 
 def table(headers, rows):
