@@ -68,8 +68,7 @@ def main():
     parser.add_argument("--skip-combined", action="store_true", help="run part 1 only")
     parser.add_argument("--lead", type=int, default=5,
                         help="seconds from planting the clocks to the first due time")
-    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    timers_bench.add_service_options(parser, DEFAULT_DB, DEFAULT_REDIS)
     parser.add_argument("--json", help="write the results as JSON here too")
     args = parser.parse_args()
     {"run": run, "worker": worker, "cron": timers_bench.cron}[args.command](args)

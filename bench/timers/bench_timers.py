@@ -47,11 +47,16 @@ def main():
                         help="wall-clock seconds the hour of spread deadlines is compressed into")
     parser.add_argument("--lead", type=int, default=30,
                         help="seconds from the end of setup to the first due time")
-    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    add_service_options(parser, DEFAULT_DB, DEFAULT_REDIS)
     parser.add_argument("--out", help="write the results as JSON here too")
     args = parser.parse_args()
     {"run": run, "worker": worker, "cron": cron}[args.command](args)
+
+
+def add_service_options(parser, db, redis):
+    """Add --db and --redis, defaulting to BENCH_DATABASE_URL / BENCH_REDIS_URL, then these."""
+    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", db))
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", redis))
 
 
 def make_app(args):
