@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from gridops.auth.operations import create_user
+from gridops.auth.passwords import hash_password
 from gridops.dispatch import catalog, sla
 from gridops.dispatch.calendar_store import seed_calendar
 from gridops.dispatch.models import Responsibility, Unit
@@ -79,7 +79,7 @@ def _routing(session, units, district):
 
 
 def _users(session, areas):
-    password = generate_password_hash(DEMO_PASSWORD)
+    password = hash_password(DEMO_PASSWORD)
     accounts = [("admin", "admin", [], None, "系统管理员"),
                 ("district", "district", [areas["district"][0].code], None, "区指挥中心")]
     for i, street in enumerate(areas["street"][:2], 1):

@@ -2,10 +2,10 @@
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from gridops.auth.models import ROLES, User
 from gridops.auth.operations import create_user
+from gridops.auth.passwords import hash_password
 from gridops.auth.tokens import issue_token
 from gridops.errors import DomainError
 from gridops.extensions import db
@@ -29,7 +29,7 @@ def create(username, role, areas, unit, name, password, token):
     """Create USERNAME with a role and scope."""
     try:
         user, issued = create_user(db.session, username, role, areas, unit, name,
-                                   password and generate_password_hash(password), token)
+                                   password and hash_password(password), token)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None

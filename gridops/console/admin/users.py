@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import generate_password_hash
 
 from gridops.auth.models import ROLES, User
 from gridops.auth.operations import create_user
+from gridops.auth.passwords import hash_password
 from gridops.console import admin_bp, labels
 from gridops.console.access import missing
 from gridops.console.admin.common import done, refused
@@ -105,4 +105,4 @@ def _password_hash(password, required=False):
     if len(password) < MIN_PASSWORD:
         raise ValidationError("A password needs at least %(n)s characters.", n=MIN_PASSWORD,
                               extra={"errors": [{"field": "password", "problem": "short"}]})
-    return generate_password_hash(password)
+    return hash_password(password)
