@@ -105,7 +105,7 @@ def seed(args):
 
 
 def describe_data():
-    """Return the open cases per state, and per street of the two dispatchers."""
+    """Return the number of cases in each state."""
     rows = db.session.execute(text(
         "SELECT state, count(*) FROM incident GROUP BY state ORDER BY count(*) DESC")).all()
     return {state: count for state, count in rows}
