@@ -26,7 +26,7 @@ pg_log=$pg_dir/postgresql.log
 redis_dir=$var/redis
 redis_pidfile=$redis_dir/redis.pid
 redis_log=$redis_dir/redis.log
-databases=(gridops gridops_test)
+databases=(gridops gridops_test gridops_test_restore)  # the last: tests/faults/test_backup.py restores into it
 
 say() { echo "services: $*" >&2; }
 die() { say "$*"; exit 1; }
