@@ -2,7 +2,8 @@
 
 `cut()` closes every proxied connection and the listening socket, so the app sees what a
 restarting PostgreSQL looks like: its connections die mid-stream and new ones are refused.
-`resume()` listens on the same port again.
+`resume()` listens on the same port again; `stall()` accepts connections but never answers,
+as a server that hangs does.
 """
 import queue
 import selectors
@@ -17,6 +18,8 @@ class Proxy:
         self.upstream = upstream
         self.port = None
         self.accepted = 0
+        self.stalled = False
+        self._held = []
         self._listener = None
         self._selector = selectors.DefaultSelector()
         self._commands = queue.Queue()
@@ -31,6 +34,11 @@ class Proxy:
     def resume(self):
         """Accept connections again, on the same port."""
         self._call(self._listen)
+
+    def stall(self):
+        """Accept connections again, but forward nothing: the app waits for an answer."""
+        self._call(self._listen)
+        self.stalled = True
 
     def close(self):
         self._call(self._cut)
@@ -70,6 +78,9 @@ class Proxy:
 
     def _accept(self):
         client, _ = self._listener.accept()
+        if self.stalled:
+            self._held.append(client)
+            return
         server = socket.create_connection(self.upstream, timeout=5)
         self.accepted += 1
         for sock, peer in ((client, server), (server, client)):
@@ -95,4 +106,6 @@ class Proxy:
     def _cut(self):
         for key in list(self._selector.get_map().values()):
             self._drop(key.fileobj)
-        self._listener = None
+        for sock in self._held:
+            sock.close()
+        self._held, self._listener, self.stalled = [], None, False

@@ -17,7 +17,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from gridops.extensions import db as _db
 from web.kit import photo_bytes, resident_report, to_supervision
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "backup.sh"
@@ -138,8 +137,6 @@ def test_a_backup_restores_into_an_empty_database_with_every_case_event_and_phot
         conn.execute(text("UPDATE event SET actor_label = 'changed'"))
     source.dispose()
     target.dispose()
-    with app.app_context():
-        _db.session.remove()
 
 
 def test_a_restore_refuses_a_database_that_is_not_empty(app, world, tmp_path):

@@ -71,3 +71,21 @@ def test_during_a_database_restart_every_entry_answers_503_then_serves_again(
                       headers={"X-CSRFToken": token}).status_code == 201
     assert console.get("/console/", follow_redirects=True).status_code == 200
     assert resident.get(f"/r/{COMMUNITY}").status_code == 200
+
+
+def test_a_database_that_hangs_answers_503_after_the_connect_timeout(
+        app, make_app, pg_proxy, world, people):
+    """Connections are accepted and never answered: libpq's connect_timeout ends the wait."""
+    options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "connect_args": {"connect_timeout": 1}}
+    faulty = make_app(SQLALCHEMY_DATABASE_URI=pg_proxy.url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    api = faulty.test_client()
+    dispatcher = {"Authorization": f"Bearer {people['dispatcher'].token}"}
+    assert api.get("/api/v1/units", headers=dispatcher).status_code == 200
+    pg_proxy.cut()
+    pg_proxy.stall()
+    started = time.monotonic()
+    assert_unavailable(api.get("/api/v1/units", headers=dispatcher))
+    assert time.monotonic() - started < 4
+    pg_proxy.cut()
+    pg_proxy.resume()
+    assert api.get("/api/v1/units", headers=dispatcher).status_code == 200
