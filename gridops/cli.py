@@ -18,7 +18,9 @@ def main():
 
 def register_commands(app):
     """Add the project's command groups to the app's CLI."""
-    from gridops.auth.cli import users
+    from flask_migrate.cli import db
+
+    from gridops.auth.cli import grant_runtime_command, users
     from gridops.demo import demo
     from gridops.dispatch.calendar_cli import calendar
     from gridops.dispatch.catalog_cli import categories
@@ -28,3 +30,4 @@ def register_commands(app):
     from gridops.reports.cli import report
     for group in (users, calendar, categories, sla, grids, demo, open311, report):
         app.cli.add_command(group)
+    db.add_command(grant_runtime_command)  # `gridops db grant-runtime`, next to `db upgrade`

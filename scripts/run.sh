@@ -35,6 +35,12 @@ eval "$("$services" env)"
 
 "$bin/gridops" db upgrade
 if [[ ${GRIDOPS_DEMO:-1} != 0 ]]; then "$bin/gridops" demo seed --if-empty; fi
+# Migrations and the demo ran as the owner of the tables; the web app and the worker run as a
+# role that owns nothing, so they cannot rewrite the event log (docs/operations.md).
+if [[ -n ${GRIDOPS_RUNTIME_DATABASE_URL:-} ]]; then
+    "$bin/gridops" db grant-runtime "$GRIDOPS_RUNTIME_ROLE"
+    export DATABASE_URL=$GRIDOPS_RUNTIME_DATABASE_URL
+fi
 
 "$bin/gunicorn" -c gunicorn.conf.py "gridops:create_app()" &
 children+=($!)

@@ -27,6 +27,7 @@ redis_dir=$var/redis
 redis_pidfile=$redis_dir/redis.pid
 redis_log=$redis_dir/redis.log
 databases=(gridops gridops_test gridops_test_restore)  # the last: tests/faults/test_backup.py restores into it
+runtime_role=gridops_app  # what `make run` serves as; it owns nothing (docs/operations.md)
 
 say() { echo "services: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -202,6 +203,11 @@ create_databases() {
     local db
     [[ -n $(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'gridops'") ]] ||
         psql_admin -c "CREATE ROLE gridops LOGIN"
+    # gridops owns the tables; CREATEROLE lets tests/security make a throwaway runtime role.
+    psql_admin -c "ALTER ROLE gridops CREATEROLE"
+    # The runtime role; scripts/run.sh grants it with `gridops db grant-runtime`.
+    [[ -n $(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$runtime_role'") ]] ||
+        psql_admin -c "CREATE ROLE $runtime_role LOGIN"
     for db in "${databases[@]}"; do
         [[ -n $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'") ]] ||
             psql_admin -c "CREATE DATABASE $db OWNER gridops"
@@ -305,6 +311,12 @@ print_env() {
         [[ -n $test_redis_url ]] || die "REDIS_URL is given, so set TEST_REDIS_URL too (tests flush it)"
     fi
     printf 'export DATABASE_URL=%q\n' "$database_url"
+    # The private cluster also has the role the web app and the worker run as (scripts/run.sh).
+    if private_pg; then
+        printf 'export GRIDOPS_RUNTIME_ROLE=%q\n' "$runtime_role"
+        printf 'export GRIDOPS_RUNTIME_DATABASE_URL=%q\n' \
+            "postgresql+psycopg://$runtime_role@127.0.0.1:$pg_port/gridops"
+    fi
     printf 'export REDIS_URL=%q\n' "$redis_url"
     [[ -z $test_database_url ]] || printf 'export TEST_DATABASE_URL=%q\n' "$test_database_url"
     [[ -z $test_redis_url ]] || printf 'export TEST_REDIS_URL=%q\n' "$test_redis_url"

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from gridops.auth.models import ROLES, User
 from gridops.auth.operations import create_user
 from gridops.auth.passwords import hash_password
+from gridops.auth.runtime_role import APPEND_ONLY, grant_runtime
 from gridops.auth.tokens import issue_token
 from gridops.errors import DomainError
 from gridops.extensions import db
@@ -60,3 +61,18 @@ def token(username):
     issued = issue_token(db.session, user)
     db.session.commit()
     click.echo(issued)
+
+
+@click.command("grant-runtime")
+@click.argument("role")
+@with_appcontext
+def grant_runtime_command(role):
+    """Grant ROLE what the web app and workers need, and no more (run as the owner of the
+    tables, after every upgrade)."""
+    try:
+        with db.engine.begin() as connection:
+            grant_runtime(connection, role)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{role} may read and write rows; on {', '.join(APPEND_ONLY)} only read and "
+               "insert")
