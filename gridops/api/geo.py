@@ -8,7 +8,7 @@ from gridops.api.incidents import json_body
 from gridops.api.locating import locator_for
 from gridops.errors import ValidationError
 from gridops.extensions import db
-from gridops.geo.crs import check_point, normalize_crs, to_wgs84
+from gridops.geo.crs import CRS_NAMES, check_point, normalize_crs, to_wgs84
 from gridops.geo.display import MAX_ZOOM, map_layer
 from gridops.geo.errors import GeoError
 from gridops.geo.features import LEVELS
@@ -143,23 +143,27 @@ def _documented():
     point = {"type": "object", "required": ["lat", "lon"], "properties": {
         "lat": {"type": "number"}, "lon": {"type": "number"}, "id": {},
         "crs": {"type": "string"}}}
-    crs = _query("crs", "wgs84 (default), cgcs2000, gcj02 or bd09")
+    crs = _query("crs", "wgs84 (default), cgcs2000, gcj02 or bd09 (any case, - and _ ignored)",
+                 {"enum": list(CRS_NAMES)})
     EXTRA_PATHS.extend([
         ("/grids", "get", {
             "operationId": "grids", "tags": ["geo"],
             "summary": "The current grid layer as GeoJSON, for the console map",
-            "parameters": [_query("level", "district, street, community or grid"),
+            "parameters": [_query("level", "district, street, community or grid",
+                                  {"enum": list(LEVELS)}),
                            _query("bbox", "minlon,minlat,maxlon,maxlat (WGS-84)"),
-                           _query("simplify", "Zoom level (0–22) to simplify for",
-                                  {"type": "integer"}),
-                           _query("crs", "Shift the output for GCJ-02 or BD-09 map tiles")],
+                           _query("simplify", f"Zoom level (0–{MAX_ZOOM}) to simplify for",
+                                  {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}),
+                           _query("crs", "Shift the output for GCJ-02 or BD-09 map tiles",
+                                  {"enum": list(CRS_NAMES)})],
             "responses": {"200": {"description": "OK", "content": {
                 "application/geo+json": {"schema": collection}}},
                 **problem_responses(400, 401)}}),
         ("/locate", "get", {
             "operationId": "locate", "tags": ["geo"],
             "summary": "The grid, community, street and district of a point",
-            "parameters": [_query("lat", "Latitude"), _query("lon", "Longitude"), crs],
+            "parameters": [_query("lat", "Latitude", {"type": "number"}),
+                           _query("lon", "Longitude", {"type": "number"}), crs],
             "responses": {**ok(location), **problem_responses(400, 401, 422)}}),
         ("/locate", "post", {
             "operationId": "locate_batch", "tags": ["geo"],

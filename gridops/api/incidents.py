@@ -7,7 +7,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from gridops.api import bp
+from gridops.api import ID, bp
 from gridops.api.auth import actor_for, require_user
 from gridops.api.serialize import incident_json, local_time
 from gridops.dispatch.decide import in_scope, may_see
@@ -189,7 +189,7 @@ def allowed_actions(incident, actor):
     return [row.action for row in transitions_from(incident.state) if actor.role in row.roles]
 
 
-@bp.get("/incidents/<int:incident_id>")
+@bp.get(f"/incidents/<{ID}:incident_id>")
 @require_user
 def get_incident(incident_id):
     incident = visible_incident(incident_id)
@@ -197,7 +197,7 @@ def get_incident(incident_id):
                          allowed=allowed_actions(incident, actor_for(current_user)))
 
 
-@bp.post("/incidents/<int:incident_id>/actions/<action>")
+@bp.post(f"/incidents/<{ID}:incident_id>/actions/<action>")
 @require_user
 def act(incident_id, action):
     visible_incident(incident_id)

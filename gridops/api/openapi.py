@@ -1,13 +1,15 @@
 """The OpenAPI 3.1 document of /api/v1, built from the same pydantic models and transition
 table the API runs on, so it cannot drift from the code."""
-from flask import current_app
 
 from gridops.api import bp
-from gridops.api.schemas import components, ref
+from gridops.api.schemas import TEMPLATE, components, ref
 from gridops.dispatch.intake import Report
 from gridops.dispatch.transitions import ACTIONS, TABLE
 
 EXTRA_PATHS = []  #: (path, method, operation) added by other API modules (geo, whistles)
+#: An id in a path: what the id columns hold (gridops.api.ID); a larger one is not found.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+VERSION = {"type": "integer", "description": "The version of the case you saw; another -> 409"}
 
 
 def problem_responses(*statuses):
@@ -33,20 +35,28 @@ def action_operation(action):
     row = rows[0]
     states = ", ".join(sorted({r.state for r in rows}))
     roles = ", ".join(sorted({role for r in rows for role in r.roles}))
-    body = {"allOf": [ref(f"{row.params.__name__}"),
-                      {"type": "object", "required": ["version"],
-                       "properties": {"version": {"type": "integer"}}}]}
     return {"operationId": f"action_{action}", "tags": ["actions"],
             "summary": row.summary,
             "description": f"Allowed in: {states}. Roles: {roles}.",
-            "parameters": [_id_param()], "requestBody": json_body(body),
+            "parameters": [_id_param()], "requestBody": json_body(action_body(row.params)),
             "responses": {**ok(ref("IncidentDetail")),
                           **problem_responses(400, 401, 403, 404, 409, 415, 422)}}
 
 
+def action_body(params):
+    """Return the body of an action: its fields plus the version of the case the caller saw.
+
+    The fields forbid anything extra, so `version` joins them rather than an allOf beside
+    them, which no body could satisfy."""
+    schema = params.model_json_schema(ref_template=TEMPLATE)
+    schema.pop("$defs", None)  # the components hold them
+    schema["properties"] = {"version": VERSION, **schema["properties"]}
+    schema["required"] = ["version", *schema.get("required", [])]
+    return schema
+
+
 def _id_param():
-    return {"name": "incident_id", "in": "path", "required": True,
-            "schema": {"type": "integer"}}
+    return {"name": "incident_id", "in": "path", "required": True, "schema": ID_SCHEMA}
 
 
 def _query(name, description, schema=None):

@@ -5,7 +5,7 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
-from gridops.api import bp
+from gridops.api import ID, bp
 from gridops.api.auth import actor_for, require_user
 from gridops.api.incidents import json_body, now, scoped
 from gridops.api.serialize import local_time, unit_json
@@ -30,7 +30,7 @@ def list_whistles():
                       db.session.scalars(query.order_by(Whistle.blown_at.desc()).limit(200))]}
 
 
-@bp.post("/whistles/<int:whistle_id>/checkin")
+@bp.post(f"/whistles/<{ID}:whistle_id>/checkin")
 @require_user
 def check_in_to(whistle_id):
     body = json_body()
@@ -38,14 +38,14 @@ def check_in_to(whistle_id):
     summons = next((s for s in whistle.summonses if s.unit_id == current_user.unit_id), None)
     if summons is None:
         raise NotFound("Your unit was not summoned to whistle %(id)s.", id=whistle_id)
-    location = (body["lat"], body["lon"]) if "lat" in body or "lon" in body else None
+    location = (body.get("lat"), body.get("lon")) if "lat" in body or "lon" in body else None
     check_in(db.session, summons.id, current_user, body.get("attendee"),
              _instant(body.get("arrive_at"), "arrive_at"), location, now())
     db.session.commit()
     return whistle_json(whistle, now())
 
 
-@bp.post("/whistles/<int:whistle_id>/summons")
+@bp.post(f"/whistles/<{ID}:whistle_id>/summons")
 @require_user
 def summon_units(whistle_id):
     body = json_body()
@@ -59,7 +59,7 @@ def summon_units(whistle_id):
     return whistle_json(db.session.get(Whistle, whistle_id), now()), 201
 
 
-@bp.post("/whistles/<int:whistle_id>/scores")
+@bp.post(f"/whistles/<{ID}:whistle_id>/scores")
 @require_user
 def score_units(whistle_id):
     scores = json_body().get("scores")
@@ -140,12 +140,12 @@ def _instant(value, field):
 
 def _documented():
     """Add the whistle paths to the OpenAPI document."""
-    from gridops.api.openapi import EXTRA_PATHS, _query, json_body as body_of, ok, \
+    from gridops.api.openapi import EXTRA_PATHS, ID_SCHEMA, _query, json_body as body_of, ok, \
         problem_responses
     whistle = {"type": "object", "required": ["id", "state", "reason"]}
     page = {"type": "object", "required": ["items"],
             "properties": {"items": {"type": "array", "items": whistle}}}
-    path_id = {"name": "whistle_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    path_id = {"name": "whistle_id", "in": "path", "required": True, "schema": ID_SCHEMA}
 
     def post(operation_id, summary, body, status=200):
         return {"operationId": operation_id, "tags": ["whistles"], "summary": summary,
@@ -157,14 +157,14 @@ def _documented():
         ("/whistles", "get", {
             "operationId": "whistles", "tags": ["whistles"],
             "summary": "Whistles in your scope with each summoned unit's check-in countdown",
-            "parameters": [_query("state", "active (default), closed or all")],
+            "parameters": [_query("state", "active (default), closed or all",
+                                  {"enum": list(STATES)})],
             "responses": {**ok(page), **problem_responses(400, 401)}}),
         ("/whistles/{whistle_id}/checkin", "post", post(
             "check_in", "Check in (报到) for your unit: who is coming, when, optionally where",
-            {"type": "object", "properties": {"attendee": {"type": "string"},
-                                              "arrive_at": {"type": "string"},
-                                              "lat": {"type": "number"},
-                                              "lon": {"type": "number"}}})),
+            {"type": "object", "required": ["attendee"], "properties": {
+                "attendee": {"type": "string"}, "arrive_at": {"type": "string"},
+                "lat": {"type": "number"}, "lon": {"type": "number"}}})),
         ("/whistles/{whistle_id}/summons", "post", post(
             "summon", "Summon more units", {"type": "object", "required": ["units"], "properties": {
                 "units": {"type": "array", "items": {"type": "string"}}}}, 201)),

@@ -284,3 +284,34 @@ def test_a_case_shows_its_supervision_orders_and_whistles(api, world, people):
     case = act(api, people["dispatcher"], case, "supervise", note="请尽快").get_json()
     case = act(api, people["dispatcher"], case, "whistle", reason="enforcement").get_json()
     assert len(case["supervision_orders"]) == 1 and len(case["whistles"]) == 1
+
+
+def test_text_with_a_nul_character_is_refused_and_nothing_is_stored(api, world, people, db):
+    """PostgreSQL text cannot hold U+0000: a 400 problem, not a 500 from the driver."""
+    body = problem(report(api, world, people["worker"], client_id="phone-\x00-0003"), 400,
+                   "validation_error")
+    assert body["errors"] == [{"field": "body", "problem": "nul"}]
+    problem(api.get("/incidents?area=110199%00", people["dispatcher"]), 400, "validation_error")
+    assert db.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_json_nested_too_deeply_is_refused(api, people):
+    deep = "[" * 100_000 + "]" * 100_000
+    problem(api.call("POST", "/incidents", people["worker"], data=deep,
+                     headers={"Content-Type": "application/json"}), 400, "validation_error")
+
+
+def test_an_id_larger_than_the_column_holds_is_not_found(api, people):
+    problem(api.get(f"/incidents/{2**31}", people["dispatcher"]), 404, "not_found")
+    problem(api.post(f"/incidents/{2**63}/actions/comment", people["dispatcher"],
+                     {"version": 1, "note": "x"}), 404, "not_found")
+
+
+def test_documented_action_bodies_accept_their_fields_and_the_version(api):
+    import jsonschema
+    operation = api.doc["paths"]["/incidents/{incident_id}/actions/accept"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    validator = jsonschema.Draft202012Validator({**schema, "components": api.doc["components"]})
+    assert validator.is_valid({"version": 3, "triage": "big"})
+    assert not validator.is_valid({"triage": "big"})
+    assert not validator.is_valid({"version": 3, "triage": "big", "surprise": 1})

@@ -57,6 +57,8 @@ def test_check_in_refuses_bad_input_and_strangers(client, people, world, whistle
     answer = client.post(url, headers=auth(people["cg"]),
                          json={"attendee": "张", "arrive_at": "tomorrow"})
     assert answer.status_code == 400 and answer.json["errors"][0]["field"] == "arrive_at"
+    half = client.post(url, headers=auth(people["cg"]), json={"attendee": "张", "lat": 39.91})
+    assert half.status_code == 400 and half.json["code"] == "validation_error"
     sw = world.user("sw1", "department", unit="SW")
     assert client.post(url, headers=auth(sw), json={"attendee": "王"}).status_code == 404
     assert client.post(url, json={"attendee": "王"}).status_code == 401
