@@ -277,6 +277,13 @@ def sweep_runs(redis, seconds, start, stopped):
 
 
 def print_tables(results):
+    if results["by_workers"]:
+        print_by_workers(results)
+    if "combined" in results:
+        print_combined(results["combined"])
+
+
+def print_by_workers(results):
     print("\nPart 1: timer throughput by worker processes (one burst, same database and Redis)")
     rows = [(r["workers"], r["burst"], r["burst_fully_escalated_after_s"],
              r["burst_throughput_per_s"], _p(r["burst_lateness_s"], "p50"),
@@ -285,9 +292,9 @@ def print_tables(results):
              r["load_average_1m"]["mean"]) for r in results["by_workers"]]
     table(["workers", "clocks", "all fired after s", "fired/s", "lateness p50 s",
            "p99 s", "lost", "doubled", "load 1m"], rows)
-    if "combined" not in results:
-        return
-    c = results["combined"]
+
+
+def print_combined(c):
     print(f"\nPart 2: 2 web processes (gunicorn.conf.py) + {c['rq_workers']} workers + "
           f"{c['cron_schedulers']} schedulers, {c['seconds']} s, "
           f"{c['connections_per_port']} connections per port")
