@@ -14,21 +14,28 @@ from gridops.errors import ValidationError
 #: Tables whose rows are never changed or deleted once written.
 APPEND_ONLY = ("event",)
 ROWS = "SELECT, INSERT, UPDATE, DELETE"
+OWNED_TABLES = text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tableowner = current_user ORDER BY tablename")
+OWNED_SEQUENCES = text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' "
+                       "AND sequenceowner = current_user ORDER BY sequencename")
 
 
 def grant_runtime(connection, role):
     """Grant `role` what the app needs on every table and sequence the current user owns."""
     _check(connection, role)
     database = connection.scalar(text("SELECT current_database()"))
-    tables = _owned(connection, "pg_tables", "tablename", "tableowner")
-    sequences = _owned(connection, "pg_sequences", "sequencename", "sequenceowner")
+    tables = connection.scalars(OWNED_TABLES).all()
+    sequences = connection.scalars(OWNED_SEQUENCES).all()
     quote = connection.dialect.identifier_preparer.quote
     for statement in grants(role, database, tables, sequences, quote):
         connection.execute(text(statement))
 
 
 def grants(role, database, tables, sequences, quote):
-    """Return the grant statements, in order, with every name quoted by `quote`."""
+    """Return the grant statements, in order, with every name quoted by `quote`.
+
+    GRANT takes no bound parameters: names go in quoted as identifiers, privileges come from
+    the constants above."""
     role, database = quote(role), quote(database)
     statements = [f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role}",
                   f"GRANT USAGE ON SCHEMA public TO {role}"]
@@ -55,8 +62,3 @@ def _check(connection, role):
         raise ValidationError("%(role)s is a superuser, the owner or a member of the owner's "
                               "role: the runtime role must be none of these.", role=role)
 
-
-def _owned(connection, catalog, name, owner):
-    return connection.scalars(text(
-        f"SELECT {name} FROM {catalog} WHERE schemaname = 'public' AND {owner} = current_user "
-        f"ORDER BY {name}")).all()

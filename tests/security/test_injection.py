@@ -317,6 +317,8 @@ def test_unusable_text_is_refused_without_storing_anything(app, db, scene, world
 #: Where SQL text is assembled from pieces, and why each piece is safe: identifiers, clauses
 #: and settings from code constants, checked choices or numbers; every value a bound parameter.
 SQL_BUILT_FROM_CONSTANTS = {
+    ("gridops/auth/runtime_role.py", "grant_runtime"): "statements from grants",
+    ("gridops/auth/runtime_role.py", "grants"): "GRANTs: names quoted as identifiers",
     ("gridops/dispatch/backlog.py", "overdue_thresholds"): "sweep.THRESHOLDS clauses",
     ("gridops/dispatch/models/incident.py", "<module>"): "OPEN_STATES in a partial index",
     ("gridops/dispatch/sweep.py", "claim"): "THRESHOLDS and OWNERS clauses; ids bound",
