@@ -63,6 +63,7 @@ def test_the_api_shares_the_count_and_answers_with_a_problem(app, people, failur
     refused = api_sign_in(script, "wang", PASSWORD)
     assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
     assert refused.get_json()["code"] == "too_many_requests"
+    assert "请求过于频繁" in refused.get_json()["detail"]
     assert int(refused.headers["Retry-After"]) > 0
 
 
