@@ -49,7 +49,11 @@ def http_error(error):
     if not request.path.startswith(bp.url_prefix):
         return error
     code = HTTP_CODES.get(error.code, "http_error")
-    return problem(error.code, code, _(HTTP_DETAILS.get(code, error.description)))
+    response = problem(error.code, code, _(HTTP_DETAILS.get(code, error.description)))
+    for name, value in error.get_headers():  # such as Allow, which RFC 9110 requires on 405
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

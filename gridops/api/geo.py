@@ -162,8 +162,11 @@ def _documented():
         ("/locate", "get", {
             "operationId": "locate", "tags": ["geo"],
             "summary": "The grid, community, street and district of a point",
-            "parameters": [_query("lat", "Latitude", {"type": "number"}),
-                           _query("lon", "Longitude", {"type": "number"}), crs],
+            "parameters": [_query("lat", "Latitude",
+                                  {"type": "number", "minimum": -90, "maximum": 90}, True),
+                           _query("lon", "Longitude",
+                                  {"type": "number", "minimum": -180, "maximum": 180}, True),
+                           crs],
             "responses": {**ok(location), **problem_responses(400, 401, 422)}}),
         ("/locate", "post", {
             "operationId": "locate_batch", "tags": ["geo"],

@@ -16,7 +16,8 @@ def problem_responses(*statuses):
     described = {400: "Invalid input", 401: "No valid credentials", 403: "Outside role or scope",
                  404: "Not found", 409: "Version conflict", 413: "Body too large",
                  415: "Not JSON", 422: "Refused by the rules",
-                 429: "Too many failed sign-ins; see Retry-After"}
+                 429: "Too many failed sign-ins; see Retry-After",
+                 503: "Database unreachable just now; see Retry-After"}
     return {str(s): {"description": described[s], "content": {
         "application/problem+json": {"schema": ref("Problem")}}} for s in statuses}
 
@@ -59,8 +60,8 @@ def _id_param():
     return {"name": "incident_id", "in": "path", "required": True, "schema": ID_SCHEMA}
 
 
-def _query(name, description, schema=None):
-    return {"name": name, "in": "query", "required": False, "description": description,
+def _query(name, description, schema=None, required=False):
+    return {"name": name, "in": "query", "required": required, "description": description,
             "schema": schema or {"type": "string"}}
 
 
@@ -87,7 +88,8 @@ def paths():
                         _query("unit", "Lead unit code"),
                         _query("category", "Category or class key, e.g. event:01"),
                         _query("overdue", "true: only cases past their current deadline"),
-                        _query("page_size", "Items per page (1–500)", {"type": "integer"}),
+                        _query("page_size", "Items per page (1–500)",
+                               {"type": "integer", "minimum": 1, "maximum": 500}),
                         _query("cursor", "next_cursor of the previous page (a keyset cursor: "
                                "the next page costs what the first does)",
                                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})],
@@ -123,6 +125,19 @@ def paths():
     return doc
 
 
+def with_common_responses(doc):
+    """Add the answers any operation may give to each: 400 for input no view can use
+    (gridops.api.guards), 413 for a body over the limit, 503 while the database is down."""
+    for operations in doc.values():
+        for operation in operations.values():
+            if operation["operationId"] == "openapi":
+                continue  # it reads no input and no database
+            statuses = (400, 413, 503) if "requestBody" in operation else (400, 503)
+            operation["responses"] = dict(sorted(
+                {**problem_responses(*statuses), **operation["responses"]}.items()))
+    return doc
+
+
 def document():
     """Return the OpenAPI 3.1 document."""
     return {
@@ -132,7 +147,7 @@ def document():
                                 "发现 → 甄别 → 交办 → 办理 → 督办 → 评价."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": paths(),
+        "paths": with_common_responses(paths()),
         "components": {"schemas": components(Report),
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }

@@ -163,15 +163,16 @@ def _documented():
         ("/whistles/{whistle_id}/checkin", "post", post(
             "check_in", "Check in (报到) for your unit: who is coming, when, optionally where",
             {"type": "object", "required": ["attendee"], "properties": {
-                "attendee": {"type": "string"}, "arrive_at": {"type": "string"},
+                "attendee": {"type": "string", "minLength": 1}, "arrive_at": {"type": "string"},
                 "lat": {"type": "number"}, "lon": {"type": "number"}}})),
         ("/whistles/{whistle_id}/summons", "post", post(
             "summon", "Summon more units", {"type": "object", "required": ["units"], "properties": {
-                "units": {"type": "array", "items": {"type": "string"}}}}, 201)),
+                "units": {"type": "array", "minItems": 1, "items": {"type": "string"}}}}, 201)),
         ("/whistles/{whistle_id}/scores", "post", post(
             "score", "Score the summoned units' response (0–100)",
             {"type": "object", "required": ["scores"], "properties": {
-                "scores": {"type": "object", "additionalProperties": {"type": "integer"}}}})),
+                "scores": {"type": "object", "minProperties": 1, "additionalProperties": {
+                    "type": "integer", "minimum": 0, "maximum": 100}}}})),
     ])
 
 

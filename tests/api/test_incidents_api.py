@@ -315,3 +315,18 @@ def test_documented_action_bodies_accept_their_fields_and_the_version(api):
     assert validator.is_valid({"version": 3, "triage": "big"})
     assert not validator.is_valid({"triage": "big"})
     assert not validator.is_valid({"version": 3, "triage": "big", "surprise": 1})
+
+
+def test_every_operation_documents_the_answers_any_request_may_get(api):
+    for path, operations in api.doc["paths"].items():
+        for method, operation in operations.items():
+            if path == "/openapi.json":
+                continue
+            expected = {"400", "503"} | ({"413"} if "requestBody" in operation else set())
+            assert expected <= set(operation["responses"]), f"{method} {path}"
+
+
+def test_a_wrong_method_is_a_problem_that_names_the_allowed_ones(client):
+    response = client.get("/api/v1/tokens")
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
