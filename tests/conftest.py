@@ -46,6 +46,7 @@ def _clean_state(request):
             names = [t.name for t in _db.metadata.sorted_tables if t.name not in KEEP]
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
         Redis.from_url(app.config["REDIS_URL"]).flushdb()
+        app.extensions["gridops.timers"].clear()  # the seconds queued in the Redis just emptied
         # Truncation restarts the layer version: a fresh cache, or the next test may get
         # this test's locator within the cache's one-second check.
         locator_cache.init_app(app)

@@ -6,9 +6,15 @@ whose threshold has come (see `gridops.dispatch.tasks.fire_due`). Ten thousand d
 in one second are then one job, not ten thousand, and the id stays deterministic, so a second
 commit naming the same second queues nothing new. If Redis is down the user's request still
 succeeds: the sweep fires the row and re-queues what is missing.
+
+Each process also remembers the seconds it has queued (`QueuedSeconds`), so a commit naming
+only those skips Redis altogether: at peak, hundreds of new cases a second share their due
+second. Should Redis lose a remembered job (flushed, restarted without its data), the sweep
+re-queues it, as it does for any job Redis lost.
 """
 import logging
 import math
+import threading
 from datetime import datetime, timezone
 
 from flask import current_app, has_app_context
@@ -26,10 +32,38 @@ MOMENTS = "gridops.timer_moments"
 JOB_OPTIONS = {"result_ttl": 60, "failure_ttl": 86400, "job_timeout": 600}
 
 
+class QueuedSeconds:
+    """The seconds this process has put a job on the timers queue for (one per app)."""
+
+    #: Past seconds are never asked again (`bucket` never returns one); rather than sort them
+    #: out, the memo starts afresh once it holds this many, at the cost of a few re-queues.
+    LIMIT = 100_000
+
+    def __init__(self):
+        self._epochs = set()
+        self._lock = threading.Lock()
+
+    def new(self, epochs):
+        """Return those of `epochs` not queued yet by this process."""
+        with self._lock:
+            return set(epochs) - self._epochs
+
+    def add(self, epochs):
+        with self._lock:
+            if len(self._epochs) > self.LIMIT:
+                self._epochs.clear()
+            self._epochs.update(epochs)
+
+    def clear(self):
+        """Forget everything, e.g. after emptying Redis in tests."""
+        with self._lock:
+            self._epochs.clear()
+
+
 def init_app(app):
     """Schedule timer jobs after each commit of the app's sessions; wire up notifications."""
     from gridops import notify
-    app.extensions["gridops.timers"] = True
+    app.extensions["gridops.timers"] = QueuedSeconds()
     for name, listener in (("after_flush_postexec", _snapshot_after_flush),
                            ("before_commit", _snapshot), ("after_commit", _schedule_committed),
                            ("after_rollback", _forget)):
@@ -100,8 +134,13 @@ def _schedule_committed(session):
     if not moments or not has_app_context() or "gridops.timers" not in current_app.extensions:
         return
     now = datetime.now(timezone.utc)
+    queued = current_app.extensions["gridops.timers"]
+    epochs = queued.new(bucket(m, now) for m in moments)
+    if not epochs:
+        return
     try:
-        schedule(queues.queue_for(current_app, queues.TIMERS), {bucket(m, now) for m in moments})
+        schedule(queues.queue_for(current_app, queues.TIMERS), epochs)
+        queued.add(epochs)
     except RedisError as error:
         # Never fail the user's request for this: the rows are committed, the sweep fires them.
         log.warning("could not queue %d timer jobs (%s); the sweep will", len(moments), error)
