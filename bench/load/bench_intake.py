@@ -347,9 +347,16 @@ def print_row(step, header=False):
           + f"{'yes' if step['meets_target'] else 'no':>8}          "
           + "".join(f"{step['cpu'][key]:>6.2f}" for _, key in CPU_COLUMNS), flush=True)
     failures = {s: n for s, n in step["statuses"].items() if not s.startswith("2")}
-    failures.update({k: n for k, n in step["socket_errors"].items() if n})
+    sockets = {k: n for k, n in step["socket_errors"].items() if n}
     if step["unanswered"]:
+        failures.update(sockets)
         failures["no answer"] = step["unanswered"]
+    elif sockets:
+        # Every request got its answer, so these came from connections without one in flight:
+        # gunicorn closes a connection idle for `keepalive` (5 s), and the tail after the
+        # schedule is longer than that. wrk counts each such close as a read error.
+        print(f"{'':>11}not errors: {sockets} (idle keep-alive connections closed by the "
+              f"server after the schedule; every request was answered)", flush=True)
     if failures:
         print(f"{'':>11}errors by status or socket error: {failures}", flush=True)
 
