@@ -69,6 +69,28 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def make_app(app):
+    """Return a factory of apps like the suite's `app` (same database, Redis, uploads), with
+    config overrides: a dead Redis, a database behind a proxy that is about to fail, …"""
+    made = []
+
+    def make(**overrides):
+        names = ("TESTING", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "SECRET_KEY",
+                 "GRIDOPS_UPLOAD_DIR")
+        other = create_app({**{n: app.config[n] for n in names}, **overrides})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
+        for extension in other.extensions.values():
+            if isinstance(extension, Redis):
+                extension.close()
+
+
 @pytest.fixture(autouse=True)
 def _no_outside_network(monkeypatch):
     """Fail any connection to an address outside this machine."""

@@ -8,27 +8,7 @@ from sqlalchemy.engine import make_url
 
 from faults.proxy import Proxy
 from faults.redis_server import RedisServer
-from gridops import create_app
-from gridops.extensions import db as _db
 from web.kit import _fresh, people, worker_client  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def make_app(app):
-    """Return a function that builds an app like the suite's, with `overrides`."""
-    made = []
-
-    def make(**overrides):
-        names = ("TESTING", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "SECRET_KEY",
-                 "GRIDOPS_UPLOAD_DIR")
-        faulty = create_app({**{n: app.config[n] for n in names}, **overrides})
-        made.append(faulty)
-        return faulty
-
-    yield make
-    for faulty in made:
-        with faulty.app_context():
-            _db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """Fixtures for the health, metrics and banner tests: apps whose PostgreSQL or Redis is gone."""
 import pytest
-from redis import Redis
 
-from gridops import create_app
-from gridops.extensions import db as _db
 from gridops.geo.cache import EXTENSION_KEY
 from gridops.ops import status
 from ops.kit import closed_port
@@ -15,27 +12,6 @@ def _fresh(app):
     cache = app.extensions[EXTENSION_KEY]
     cache.version, cache.locator, cache._checked_at = None, None, None
     app.extensions.pop(status.KEY, None)
-
-
-@pytest.fixture
-def make_app(app):
-    """Return a factory of apps like the test app, with config overrides (e.g. a dead Redis)."""
-    made = []
-
-    def make(**overrides):
-        config = {key: app.config[key] for key in
-                  ("TESTING", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "SECRET_KEY")}
-        other = create_app(config | overrides)
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        with other.app_context():
-            _db.engine.dispose()
-        for client in other.extensions.values():
-            if isinstance(client, Redis):
-                client.close()
 
 
 @pytest.fixture
