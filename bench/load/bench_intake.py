@@ -311,9 +311,11 @@ def _shared_group(stat, cmdline, database):
         return "redis"
     words = cmdline.split()
     if comm == "postgres" or cmdline.startswith("postgres:"):
-        # Titles: "postgres: 15/main: USER DATABASE HOST(PORT) ..." for a backend,
+        # Titles: "postgres: 15/main: USER DATABASE HOST(PORT) ..." for a backend over TCP,
+        # "... USER DATABASE [local] ..." over the Unix socket (other databases' used to fall
+        # through to "pg": a restore in another database showed as 2.8 cores of ours),
         # "postgres: 15/main: autovacuum worker DATABASE", "... walwriter" and the like.
-        if len(words) >= 5 and "(" in words[4]:
+        if len(words) >= 5 and ("(" in words[4] or words[4] == "[local]"):
             return "pg" if words[3] == database else None
         if "autovacuum worker" in cmdline:
             return "pg" if words[-1] == database else None
