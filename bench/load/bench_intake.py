@@ -312,8 +312,8 @@ def _shared_group(stat, cmdline, database):
     words = cmdline.split()
     if comm == "postgres" or cmdline.startswith("postgres:"):
         # Titles: "postgres: 15/main: USER DATABASE HOST(PORT) ..." for a backend over TCP,
-        # "... USER DATABASE [local] ..." over the Unix socket (other databases' used to fall
-        # through to "pg": a restore in another database showed as 2.8 cores of ours),
+        # "... USER DATABASE [local] ..." over the Unix socket (other databases' ones used to
+        # fall through to "pg", which once showed 2.8 of the 2 cores as ours),
         # "postgres: 15/main: autovacuum worker DATABASE", "... walwriter" and the like.
         if len(words) >= 5 and ("(" in words[4] or words[4] == "[local]"):
             return "pg" if words[3] == database else None
