@@ -3,10 +3,19 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from gridops import config as config_module
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+class IdConverter(IntegerConverter):
+    """`int` in URLs: 0 to 2^31 - 1, PostgreSQL's integer."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides=None):
@@ -19,6 +28,9 @@ def create_app(overrides=None):
     from gridops.web import limits
 
     app = Flask(__name__)
+    # Before any blueprint adds its rules: every <int:…> id in a URL stops at what an integer
+    # column holds, so a larger number is not found (404) instead of a database error (500).
+    app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(config_module.from_environment())
     app.config.from_mapping(overrides or {})
     if app.config["GRIDOPS_TRUSTED_PROXIES"]:
