@@ -9,8 +9,7 @@ from flask import request
 
 from gridops.api import bp
 from gridops.errors import ValidationError
-
-NUL = "\x00"
+from gridops.web.guard import NUL, holds_nul
 
 
 class NulCharacter(ValidationError):
@@ -36,18 +35,3 @@ def refuse_unusable_input():
         raise NestedTooDeeply(extra={"errors": [{"field": "body", "problem": "depth"}]}) from None
     if holds_nul(body):
         raise NulCharacter(extra={"errors": [{"field": "body", "problem": "nul"}]})
-
-
-def holds_nul(value):
-    """Return True if any string in a parsed JSON value, key or item, holds a NUL."""
-    pending = [value]
-    while pending:  # a loop, not recursion: the body may be nested as deep as json allows
-        item = pending.pop()
-        if isinstance(item, str) and NUL in item:
-            return True
-        if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False

@@ -20,7 +20,10 @@ def refuse_nul():
         return
     sent = [request.path, *_pairs(request.args), *_pairs(request.form),
             *(file.filename or "" for file in request.files.values())]
-    body = request.get_json(silent=True) if request.is_json else None
+    try:
+        body = request.get_json(silent=True) if request.is_json else None
+    except RecursionError:  # nested deeper than the parser recurses
+        abort(400, description=_("The JSON body is nested too deeply."))
     if any(NUL in text for text in sent) or holds_nul(body):
         abort(400, description=_("Text may not contain the NUL character (U+0000)."))
 
