@@ -1,19 +1,30 @@
 """Gunicorn settings: `gunicorn -c gunicorn.conf.py "gridops:create_app()"`.
 
-Sizing. The familiar `2 × cores + 1` sync workers assumes CPU-bound requests and a box to itself.
-GridOps requests mostly wait: on PostgreSQL (which shares the same cores), on Redis, and on
-phones slowly uploading photos. A sync worker holds a whole process through each of those waits,
-so five of them on a 2-core box serve only five requests at a time while costing five copies of
-the app in memory. Instead:
+Sizing: two processes per core, one thread each (`gthread`, so idle keep-alive connections wait
+in the worker's main loop, not in a thread).
 
-- threads (`gthread`) overlap the waiting: a thread blocked on the database releases the GIL;
-- one process per core runs the Python work the GIL serialises (ORM hydration, JSON), and more
-  processes than cores would only compete with PostgreSQL for the same CPUs;
-- each thread holds at most one database connection, so 2 × 4 = 8 requests in flight need at most
-  8 connections per host, far below PostgreSQL's default 100.
+- A report costs about 10 ms of CPU, most of it Python (Flask, the ORM, psycopg), and a dozen
+  short waits on PostgreSQL and Redis. A second process per core overlaps those waits: the
+  kernel runs one process while the other waits.
+- Threads in few processes (the previous setting, one process per core × 4 threads) queued
+  reports far behind the CPU they needed. Measured with bench/load/bench_intake.py on this
+  2-core box, same code, quiet machine, 100 reports/s: 2 processes × 4 threads gave p50 168 ms,
+  p99 594 ms; 4 processes × 1 thread gave p50 21 ms, p99 168 ms. Two reasons (the first seen
+  in that run, the second known but not measured apart):
+  - a keep-alive connection stays with the process that accepted it (nginx keeps its upstream
+    connections open, and so does the bench). In that run one process had accepted nearly all
+    of the bench's 25 connections (30 open sockets against 8, counting each process's own
+    database and Redis ones), so one GIL served most of the load while the other idled;
+  - within a process, a thread back from the database waits for the GIL behind threads busy in
+    Python, up to `sys.getswitchinterval()` (5 ms) per round trip (the GIL "convoy").
+- Slow phone uploads do not need threads here: nginx buffers request bodies
+  (deploy/nginx/gridops.conf), so gunicorn receives whole requests.
+- Each process holds one database connection: 2 × cores connections per host, far below
+  PostgreSQL's default 100.
 
-`WEB_CONCURRENCY` overrides the process count; `GUNICORN_CMD_ARGS="--threads 8"` (or any other
-flag) overrides the rest, as it does for every gunicorn setting.
+`WEB_CONCURRENCY` overrides the process count; `GUNICORN_CMD_ARGS="--threads 4"` (or any other
+flag) overrides the rest, as it does for every gunicorn setting. Without nginx in front (a
+workstation), consider `--threads 4` so a slow client cannot hold a whole process.
 """
 import os
 from pathlib import Path
@@ -22,8 +33,8 @@ port = os.environ.get("PORT", "5000")
 bind = f"127.0.0.1:{port}"
 
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, os.cpu_count() or 1))
-threads = 4
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
+threads = 1
 
 # Each worker builds its own app after the fork, so no engine pool or Redis client is shared
 # between processes (a preloaded app would fork its connections into every worker).
