@@ -7,16 +7,18 @@ in the worker's main loop, not in a thread).
   short waits on PostgreSQL and Redis. A second process per core overlaps those waits: the
   kernel runs one process while the other waits.
 - Threads in few processes (the previous setting, one process per core × 4 threads) queued
-  reports far behind the CPU they needed. Measured with bench/load/bench_intake.py on this
-  2-core box, same code, quiet machine, 100 reports/s: 2 processes × 4 threads gave p50 168 ms,
-  p99 594 ms; 4 processes × 1 thread gave p50 21 ms, p99 168 ms. Two reasons (the first seen
-  in that run, the second known but not measured apart):
+  reports far behind the CPU they needed: at 100 reports/s on this 2-core box, with the machine
+  barely half busy, p50 was 168 ms and p99 594 ms (bench/load/bench_intake.py). Two reasons:
   - a keep-alive connection stays with the process that accepted it (nginx keeps its upstream
     connections open, and so does the bench). In that run one process had accepted nearly all
-    of the bench's 25 connections (30 open sockets against 8, counting each process's own
-    database and Redis ones), so one GIL served most of the load while the other idled;
+    of the bench's 25 connections, so one GIL served most of the load while the other idled;
   - within a process, a thread back from the database waits for the GIL behind threads busy in
     Python, up to `sys.getswitchinterval()` (5 ms) per round trip (the GIL "convoy").
+- `worker_connections` spreads the connections: a process holding 8 stops accepting and closes
+  a finished connection rather than keep more than 7 idle, so new ones go to the others.
+  Without it, 4 × 1 still depended on how the first connections happened to land (100/s: p50
+  21 ms in one run, 205 ms in the next); with it, 100/s gave p50 15 ms, p99 135 ms and 80/s p50
+  12 ms, p99 48 ms. The box saturates at about 110 reports/s (about 10 ms of CPU per report).
 - Slow phone uploads do not need threads here: nginx buffers request bodies
   (deploy/nginx/gridops.conf), so gunicorn receives whole requests.
 - Each process holds one database connection: 2 × cores connections per host, far below
@@ -35,6 +37,9 @@ bind = f"127.0.0.1:{port}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 threads = 1
+# At most this many connections per process, idle keep-alive ones included (see above). Four
+# processes × 8 match nginx's 32 kept-alive upstream connections (deploy/nginx/gridops.conf).
+worker_connections = 8
 
 # Each worker builds its own app after the fork, so no engine pool or Redis client is shared
 # between processes (a preloaded app would fork its connections into every worker).
