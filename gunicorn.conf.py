@@ -17,8 +17,9 @@ in the worker's main loop, not in a thread).
 - `worker_connections` spreads the connections: a process holding 8 stops accepting and closes
   a finished connection rather than keep more than 7 idle, so new ones go to the others.
   Without it, 4 × 1 still depended on how the first connections happened to land (100/s: p50
-  21 ms in one run, 205 ms in the next); with it, 100/s gave p50 15 ms, p99 135 ms and 80/s p50
-  12 ms, p99 48 ms. The box saturates at about 110 reports/s (about 10 ms of CPU per report).
+  21 ms in one run, 205 ms in the next). With it, in two runs: 80/s p50 12 and 15 ms, p99 48
+  and 114 ms; 100/s p50 15 and 25 ms, p99 135 and 465 ms. The box saturates at about 110
+  reports/s (about 10 ms of CPU per report, on 2 cores shared with PostgreSQL).
 - Slow phone uploads do not need threads here: nginx buffers request bodies
   (deploy/nginx/gridops.conf), so gunicorn receives whole requests.
 - Each process holds one database connection: 2 × cores connections per host, far below
