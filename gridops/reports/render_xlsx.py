@@ -19,6 +19,8 @@ from gridops.reports.trend import TREND_KEYS
 from gridops.reports.xlsx_rows import add_rows, rows_xml
 
 HEADER_FONT = Font(bold=True)
+#: openpyxl stores a string starting with "=" as a formula.
+FORMULA_START = "="
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F8")
 
 
@@ -62,6 +64,17 @@ class Sheets:
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
 
+    def append(self, ws, values):
+        """Append a row; text that Excel would read as a formula stays text (a unit or area
+        named "=HYPERLINK(…)" must not become a live formula in a leader's spreadsheet)."""
+        ws.append([self.text(ws, v) if isinstance(v, str) and v.startswith(FORMULA_START)
+                   else v for v in values])
+
+    def text(self, ws, value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+
     def stream(self, ws, rows):
         """Queue plain rows (str, number or None) for `ws`, below its header."""
         self.streamed.append((ws.title, rows))
@@ -97,13 +110,13 @@ def render_xlsx(report):
 
 def _overview(sheets, report):
     ws = sheets.sheet("概览", ["指标", "本周", "上周", "变化", "口径"], [16, 12, 12, 12, 70])
-    ws.append([f"{report.area.name}（{report.area.code}）{report.week.label} "
+    sheets.append(ws, [f"{report.area.name}（{report.area.code}）{report.week.label} "
                f"{report.week.monday}–{report.week.sunday}"])
     if report.empty:
-        ws.append(["本周无案件：没有上报、在办的案件，也没有吹哨。"])
+        sheets.append(ws, ["本周无案件：没有上报、在办的案件，也没有吹哨。"])
     for ind in INDICATORS.values():
         total = report.total
-        ws.append([ind.name, sheets.number(ws, total.values.get(ind.key), ind.fmt),
+        sheets.append(ws, [ind.name, sheets.number(ws, total.values.get(ind.key), ind.fmt),
                    sheets.number(ws, total.previous.get(ind.key), ind.fmt),
                    sheets.number(ws, total.change(ind.key), ind.fmt), ind.formula])
 
@@ -111,7 +124,7 @@ def _overview(sheets, report):
 def _trend(sheets, report):
     ws = sheets.sheet("近8周趋势", ["周次", "周一"] + [INDICATORS[k].name for k in TREND_KEYS])
     for week, values in report.trend:
-        ws.append([week.label, str(week.monday)]
+        sheets.append(ws, [week.label, str(week.monday)]
                   + [sheets.number(ws, values.get(k), INDICATORS[k].fmt) for k in TREND_KEYS])
 
 
@@ -124,14 +137,14 @@ def _dimension(sheets, report, dim, rows):
                       + [INDICATORS[k].name for k in keys], [16, 18] + [10] * len(keys), groups)
     for row in [report.total] + rows:
         name = "合计" if row is report.total else row.name
-        ws.append([row.code, name]
+        sheets.append(ws, [row.code, name]
                   + [sheets.number(ws, row.values.get(k), INDICATORS[k].fmt) for k in keys])
 
 
 def _ranked(sheets, title, rows, keys):
     ws = sheets.sheet(title, ["名次", "代码", "名称"] + [INDICATORS[k].name for k in keys])
     for n, row in enumerate(rows, start=1):
-        ws.append([n, row.code, row.name]
+        sheets.append(ws, [n, row.code, row.name]
                   + [sheets.number(ws, row.values.get(k), INDICATORS[k].fmt) for k in keys])
 
 
@@ -140,7 +153,7 @@ def _escalations(sheets, report):
                                    "环节", "操作人", "说明"], [18, 14, 12, 14, 10, 17, 12, 12, 30])
     for case in report.escalations:
         for at, action, actor, note in case.timeline:
-            ws.append([case.case_number, case.category, case.street, case.grid,
+            sheets.append(ws, [case.case_number, case.category, case.street, case.grid,
                        STATE_NAMES.get(case.state, case.state), sheets.moment(ws, at), action,
                        actor, note])
 
@@ -161,7 +174,7 @@ def _summonses(sheets, report):
                       + [INDICATORS[k].name for k in flags], [18, 16, 17, 17, 12])
     for row in report.summonses:
         minutes = row.checkin_minutes
-        ws.append([row.case_number, row.unit_name, sheets.moment(ws, row.checkin_due_at),
+        sheets.append(ws, [row.case_number, row.unit_name, sheets.moment(ws, row.checkin_due_at),
                    sheets.moment(ws, row.checked_in_at),
                    None if minutes is None else sheets.number(ws, float(minutes), "minutes")]
                   + [1 if getattr(row, k) else None for k in flags])
@@ -170,4 +183,4 @@ def _summonses(sheets, report):
 def _definitions(sheets):
     ws = sheets.sheet("指标定义", ["指标", "代码", "分组", "口径"], [16, 24, 16, 90])
     for ind in INDICATORS.values():
-        ws.append([ind.name, ind.key, GROUPS[ind.group], ind.formula])
+        sheets.append(ws, [ind.name, ind.key, GROUPS[ind.group], ind.formula])

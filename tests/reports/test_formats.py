@@ -119,3 +119,23 @@ def test_csv_is_one_table_with_chinese_headers(report, links):
     hw = next(r for r in rows if r["维度"] == "部门" and r["名称"] == "环卫中心")
     assert hw["按时报到率"] == ""                  # never whistled: not applicable
     assert {r["维度"] for r in rows} == {"合计", "街道", "社区", "网格", "部门", "类别"}
+
+
+FORMULA = '=HYPERLINK("http://203.0.113.9/","点此")'
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(week47, db, links):
+    """Unit and area names come from admins' input; a spreadsheet must not run them."""
+    from sqlalchemy import update
+
+    from gridops.dispatch.models import Unit
+    db.execute(update(Unit).where(Unit.code == "HW").values(name=FORMULA))
+    db.commit()
+    report = build_weekly(db, W47, "110199", week47["A"].reported_at)
+
+    book = load_workbook(io.BytesIO(render(report, "xlsx", links)))
+    cells = [c for row in book["按部门"].iter_rows() for c in row if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+    rows = csv.DictReader(io.StringIO(render(report, "csv", links).decode("utf-8-sig")))
+    assert "'" + FORMULA in {r["名称"] for r in rows}
