@@ -67,10 +67,10 @@ class Sheets:
     def append(self, ws, values):
         """Append a row; text that Excel would read as a formula stays text (a unit or area
         named "=HYPERLINK(…)" must not become a live formula in a leader's spreadsheet)."""
-        ws.append([self.text(ws, v) if isinstance(v, str) and v.startswith(FORMULA_START)
+        ws.append([self.string_cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_START)
                    else v for v in values])
 
-    def text(self, ws, value):
+    def string_cell(self, ws, value):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell
