@@ -23,9 +23,9 @@ from rq.cron import CronScheduler
 from rq.worker_pool import WorkerPool
 
 from gridops import create_app
+from gridops.dispatch.queues import ALL as QUEUES
 from gridops.extensions import db
 
-QUEUES = ["timers", "notify", "default"]
 
 
 class AppWorker(Worker):
@@ -107,7 +107,7 @@ def work(connection, queues, workers, burst):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("queues", nargs="*", default=QUEUES, metavar="QUEUE",
+    parser.add_argument("queues", nargs="*", default=list(QUEUES), metavar="QUEUE",
                         help=f"queues to serve, highest priority first (default: {' '.join(QUEUES)})")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="number of worker processes (default: 1)")

@@ -1,23 +1,31 @@
 """The RQ queues of an app and the Redis connection behind them, kept per app, never global.
 
 `timers` carries the deadline jobs and the sweep; `notify` carries deliveries, so a slow
-webhook never holds up a deadline.
+webhook never holds up a deadline; `default` carries the rest (the weekly reports).
 """
 from redis import Redis
 from rq import Queue
 
 TIMERS = "timers"
 NOTIFY = "notify"
+DEFAULT = "default"
+#: Every queue, in the order workers serve them: a late deadline is worse than a late message.
+ALL = (TIMERS, NOTIFY, DEFAULT)
 
 
-def redis_for(app):
-    """Return the app's Redis client, created once per app (its pool is fork-safe)."""
-    client = app.extensions.get("gridops.redis")
+def redis_for(app, timeout=None):
+    """Return the app's Redis client, created once per app (its pool is fork-safe).
+
+    `timeout` (seconds to connect or answer) defaults to GRIDOPS_REDIS_TIMEOUT; a health probe
+    asks for a shorter one and gets a client of its own.
+    """
+    key = "gridops.redis" if timeout is None else f"gridops.redis.{timeout}"
+    client = app.extensions.get(key)
     if client is None:
-        timeout = app.config.get("GRIDOPS_REDIS_TIMEOUT", 2.0)
-        client = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=timeout,
-                                socket_timeout=timeout)
-        app.extensions["gridops.redis"] = client
+        seconds = app.config.get("GRIDOPS_REDIS_TIMEOUT", 2.0) if timeout is None else timeout
+        client = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=seconds,
+                                socket_timeout=seconds)
+        app.extensions[key] = client
     return client
 
 

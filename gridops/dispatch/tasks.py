@@ -90,7 +90,7 @@ def register_periodic(cron):
     cron.register(sweep_job, queue_name=queues.TIMERS, interval=seconds, job_timeout=600,
                   result_ttl=60, failure_ttl=86400)
     # Checks every five minutes and starts last week's reports once Monday 08:00 local passed.
-    cron.register(weekly_if_due, queue_name="default", interval=300, job_timeout=1800,
+    cron.register(weekly_if_due, queue_name=queues.DEFAULT, interval=300, job_timeout=1800,
                   result_ttl=3600, failure_ttl=86400)
 
 

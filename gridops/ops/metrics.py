@@ -20,8 +20,6 @@ from gridops.ops.probes import probe_redis, short_transaction
 
 log = logging.getLogger(__name__)
 
-#: The queues worker.py serves.
-QUEUES = (queues.TIMERS, queues.NOTIFY, "default")
 #: Bucket bounds (seconds) of the fired-lateness histogram, folded from the finer Redis buckets.
 LATENESS_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 KEY = "gridops.ops.metrics"
@@ -83,7 +81,7 @@ def redis_metrics(app, now):
     registries = GaugeMetricFamily("gridops_rq_registry_jobs",
                                    "Jobs started, failed and scheduled per RQ queue",
                                    labels=["queue", "registry"])
-    for name in QUEUES:
+    for name in queues.ALL:
         queue = Queue(name, connection=redis)
         depth.add_metric([name], queue.count)
         for kind in ("started", "failed", "scheduled"):

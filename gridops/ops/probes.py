@@ -6,10 +6,11 @@ so each carries its own short timeout instead of the app's usual ones.
 import logging
 from contextlib import contextmanager
 
-from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from gridops.dispatch import queues
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +21,8 @@ STATEMENT_TIMEOUT_MS = 1000
 
 
 def probe_redis(app):
-    """Return this app's Redis client for probes, created once (its pool is fork-safe)."""
-    client = app.extensions.get("gridops.ops.redis")
-    if client is None:
-        client = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=REDIS_TIMEOUT,
-                                socket_timeout=REDIS_TIMEOUT)
-        app.extensions["gridops.ops.redis"] = client
-    return client
+    """Return this app's Redis client with the probes' short timeout."""
+    return queues.redis_for(app, REDIS_TIMEOUT)
 
 
 def redis_up(app):
