@@ -5,7 +5,7 @@ from sqlalchemy import select
 from gridops.api.incidents import duplicates_of, scoped
 from gridops.console import actions, mapdata
 from gridops.console.lights import case_light, light, time_left
-from gridops.dispatch.catalog import active_categories
+from gridops.dispatch.catalog import grouped_by_class
 from gridops.dispatch.models import Incident, SupervisionOrder, Unit, Whistle
 from gridops.dispatch.operations import area_codes
 from gridops.dispatch.routing import suggest_units
@@ -68,11 +68,5 @@ def _units(session):
 
 def _categories(session):
     """Return [(class name, [(key, name)])] of the active sub-categories."""
-    rows = active_categories(session)
-    classes = {(c.kind, c.code): c.name for c in rows if c.parent_code is None}
-    groups = {}
-    for c in rows:
-        if c.parent_code is not None:
-            groups.setdefault(classes.get((c.kind, c.parent_code), ""), []).append(
-                (c.key, f"{c.code} {c.name}"))
-    return list(groups.items())
+    return [(name, [(c.key, f"{c.code} {c.name}") for c in members])
+            for name, members in grouped_by_class(session)]

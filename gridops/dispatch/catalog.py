@@ -57,6 +57,17 @@ def active_categories(session):
                            .order_by(Category.kind, Category.code)).all()
 
 
+def grouped_by_class(session):
+    """Return [(class name, [sub-category])] of the active taxonomy, in code order."""
+    rows = active_categories(session)
+    classes = {(c.kind, c.code): c.name for c in rows if c.parent_code is None}
+    groups = {}
+    for c in rows:
+        if c.parent_code is not None:
+            groups.setdefault(classes.get((c.kind, c.parent_code), ""), []).append(c)
+    return list(groups.items())
+
+
 def category_by_key(session, key):
     """Return the active sub-category for a key such as "event:0102"."""
     kind, _, code = (key or "").partition(":")

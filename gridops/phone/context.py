@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from gridops.dispatch.catalog import active_categories
+from gridops.dispatch.catalog import grouped_by_class
 from gridops.dispatch.models import Category, Incident
 from gridops.geo.models import Area
 
@@ -56,15 +56,9 @@ def category_choices(session, user, now):
 
 def category_groups(session):
     """Return [(class name, [{key, name}])] of the active sub-categories, in code order."""
-    rows = active_categories(session)
-    classes = {(c.kind, c.code): c.name for c in rows if c.parent_code is None}
-    groups = {}
-    for c in rows:
-        if c.parent_code is not None:
-            groups.setdefault(classes.get((c.kind, c.parent_code), ""), []).append(
-                {"key": f"{c.kind}:{c.code}", "name": c.name,
-                 "urgent": c.default_urgency == "urgent"})
-    return list(groups.items())
+    return [(name, [{"key": c.key, "name": c.name, "urgent": c.default_urgency == "urgent"}
+                    for c in members])
+            for name, members in grouped_by_class(session)]
 
 
 def _key_of_reports(user):
