@@ -13,6 +13,7 @@ import shapely
 from geoalchemy2.shape import from_shape
 from shapely.geometry import mapping
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import undefer
 
 from gridops.geo.errors import LayerInvalid
 from gridops.geo.features import LEVELS, as_feature
@@ -52,7 +53,8 @@ def import_layer(session, features, now, dry_run=False, source="", fix=False, ru
         raise LayerInvalid(report.errors, report)
     # One import at a time: the version stamp must grow by one per import, without gaps.
     session.execute(text("LOCK TABLE grid_layer IN EXCLUSIVE MODE"))
-    current = {a.code: a for a in session.scalars(select(Area).where(Area.valid_to.is_(None)))}
+    current = {a.code: a for a in session.scalars(select(Area).where(Area.valid_to.is_(None))
+                                                  .options(undefer(Area.geom)))}
     result = _plan(current, report.features)
     result.report = report
     if dry_run:

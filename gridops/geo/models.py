@@ -30,7 +30,10 @@ class Area(db.Model):
     level: Mapped[str] = mapped_column(String(16))
     #: The parent's code; empty for the top level. Codes, not ids, so history survives re-imports.
     parent_code: Mapped[str | None] = mapped_column(String(32))
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    #: Deferred: a district's polygon runs to thousands of vertices, and a case loading its
+    #: areas wants their codes and names. Load it with `undefer(Area.geom)` where needed.
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False,
+                         deferred=True)
     valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     #: NULL while current.
     valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -19,13 +19,14 @@ _METRES_PER_DEGREE = 110_000.0
 
 def possible_duplicates(session, lon, lat, category_id, now, radius_m=50.0, hours=72.0,
                         exclude_id=None, limit=10):
-    """Return [(incident, distance_m)] of open same-category cases near a WGS-84 point,
-    nearest first, then newest."""
+    """Return [(case, distance_m)] of open same-category cases near a WGS-84 point, nearest
+    first, then newest; each case a row of its id, case_number, state and reported_at."""
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     here = cast(point, Geography)
     there = cast(Incident.point, Geography)
     distance = func.ST_Distance(there, here).label("distance_m")
-    query = (select(Incident, distance)
+    query = (select(Incident.id, Incident.case_number, Incident.state, Incident.reported_at,
+                    distance)
              .where(Incident.point.op("&&")(_box(point, lon, lat, radius_m)),
                     func.ST_DWithin(there, here, radius_m),
                     Incident.category_id == category_id,
@@ -35,7 +36,7 @@ def possible_duplicates(session, lon, lat, category_id, now, radius_m=50.0, hour
              .limit(limit))
     if exclude_id is not None:
         query = query.where(Incident.id != exclude_id)
-    return [(incident, float(metres)) for incident, metres in session.execute(query)]
+    return [(case, float(case.distance_m)) for case in session.execute(query)]
 
 
 def _box(point, lon, lat, radius_m):
