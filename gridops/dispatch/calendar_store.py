@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
-from gridops.dispatch.models.calendar import CalendarDay, CalendarVersion, CalendarYear, OfficeHours
+from gridops.dispatch.models.calendar import CalendarDay, CalendarYear, OfficeHours
 from gridops.dispatch.workcal import (
     CHINESE_CALENDAR_YEARS, DEFAULT_PERIODS, DEFAULT_TZ, HOLIDAY, KINDS, WORKDAY, WorkCalendar,
     seed_from_chinese_calendar,
@@ -83,37 +83,6 @@ def load_calendar(session, area_code: str | None = None, tz: str = DEFAULT_TZ) -
     confirmed = session.scalars(select(CalendarYear.year).where(CalendarYear.confirmed))
     return WorkCalendar(periods=office_periods(session, area_code), tz=tz, special=special,
                         confirmed_years=frozenset(confirmed))
-
-
-def calendar_version(session):
-    """Return the calendar's version stamp (None before the calendar was ever written)."""
-    return session.scalar(select(CalendarVersion.version))
-
-
-class CalendarCache:
-    """This process's working calendars, per street, kept while the calendar's version holds.
-
-    Building a calendar reads about a thousand special days; a case's transaction needs one,
-    hundreds of times a second at peak. The version stamp (migration 0014) is one small query,
-    read before the calendar so a copy is never older than the stamp it is filed under. Threads
-    share the cache; a race only builds a calendar twice. The cache lives in
-    `app.extensions` (see `clocks.calendar_for`), one per process.
-    """
-
-    def __init__(self):
-        self._state = (object(), {})  # (version, {(area_code, tz): WorkCalendar})
-
-    def calendar(self, session, area_code: str | None = None, tz: str = DEFAULT_TZ) -> WorkCalendar:
-        """Return the street's calendar, rebuilt only if the calendar changed since."""
-        version = calendar_version(session)
-        stamp, calendars = self._state
-        if stamp != version:
-            calendars = {}
-            self._state = (version, calendars)
-        key = (area_code, tz)
-        if key not in calendars:
-            calendars[key] = load_calendar(session, area_code, tz)
-        return calendars[key]
 
 
 def office_periods(session, area_code: str | None = None) -> tuple[tuple[time, time], ...]:

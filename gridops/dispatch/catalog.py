@@ -4,6 +4,7 @@ from importlib import resources
 
 from sqlalchemy import select, update
 
+from gridops.dispatch import stamps
 from gridops.dispatch.models import Category
 from gridops.errors import UnknownCategory, ValidationError
 
@@ -69,12 +70,22 @@ def grouped_by_class(session):
 
 
 def category_by_key(session, key):
-    """Return the active sub-category for a key such as "event:0102"."""
+    """Return the active sub-category for a key such as "event:0102".
+
+    Inside an app the row comes from the process's copy of the taxonomy (`stamps`), not a
+    query: every report names one.
+    """
     kind, _, code = (key or "").partition(":")
+    values = stamps.cached(session, "catalog", ("category", kind, code),
+                           lambda: _active_category(session, kind, code))
+    if values is None:
+        raise UnknownCategory("Unknown category %(key)s: use a sub-category key such as "
+                              "event:0102.", key=key, extra={"field": "category"})
+    return stamps.attach(session, Category, values)
+
+
+def _active_category(session, kind, code):
     category = session.scalar(select(Category).where(
         Category.kind == kind, Category.code == code, Category.parent_code.is_not(None),
         Category.retired_at.is_(None)))
-    if category is None:
-        raise UnknownCategory("Unknown category %(key)s: use a sub-category key such as "
-                               "event:0102.", key=key, extra={"field": "category"})
-    return category
+    return stamps.snapshot(category) if category is not None else None

@@ -6,10 +6,10 @@ after the commit.
 """
 import logging
 
-from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
-from gridops.dispatch.calendar_store import CalendarCache, load_calendar
+from gridops.dispatch import stamps
+from gridops.dispatch.calendar_store import load_calendar
 from gridops.dispatch.models import Deadline
 
 log = logging.getLogger(__name__)
@@ -19,32 +19,36 @@ WARN_SHARE = 0.8
 
 
 def calendar_for(session, street_code):
-    """Return the street's working calendar, looked up once per session.
+    """Return the street's working calendar.
 
-    Inside an app, from the process's CalendarCache, which costs one version query while the
-    calendar is unchanged instead of reading it all again.
+    Inside an app, from the process's copy (`stamps`): building one reads about a thousand
+    special days, and every case's transaction needs one.
     """
-    memo = session.info.setdefault("gridops.calendars", {})
-    if street_code not in memo:
-        if has_app_context():
-            cache = current_app.extensions.setdefault("gridops.calendars", CalendarCache())
-            memo[street_code] = cache.calendar(session, street_code)
-        else:
-            memo[street_code] = load_calendar(session, street_code)
-    return memo[street_code]
+    return stamps.cached(session, "calendar", street_code,
+                         lambda: load_calendar(session, street_code))
 
 
 def start(session, incident, kind, limit, now, calendar):
     """Start the clock `kind` with `limit` from `now`; record the limit on the case."""
-    due = _due(calendar, now, limit.minutes, limit.basis, incident)
-    warn = _due(calendar, now, int(limit.minutes * WARN_SHARE), limit.basis, incident)
-    row = Deadline(incident_id=incident.id, kind=kind, basis=limit.basis,
-                   limit_minutes=limit.minutes, started_at=now, warn_at=warn, due_at=due,
-                   state="pending")
+    row = plan(kind, limit, now, calendar, incident)
+    row.incident_id = incident.id
     session.add(row)
     incident.limits = {**(incident.limits or {}), kind: limit.as_dict()}
-    _touched(session, row)
+    track(session, row)
     return row
+
+
+def plan(kind, limit, now, calendar, incident=None):
+    """Return the clock `kind` with `limit` from `now` as a row of no case yet (not added)."""
+    due = _due(calendar, now, limit.minutes, limit.basis, incident)
+    warn = _due(calendar, now, int(limit.minutes * WARN_SHARE), limit.basis, incident)
+    return Deadline(kind=kind, basis=limit.basis, limit_minutes=limit.minutes, started_at=now,
+                    warn_at=warn, due_at=due, state="pending")
+
+
+def track(session, row):
+    """Queue timers for `row`'s thresholds once the session commits."""
+    session.info.setdefault("gridops.deadlines", []).append(row)
 
 
 def stop(session, incident, now, kinds=None, outcome="met"):
@@ -68,7 +72,7 @@ def pause(session, incident, kind, now):
     row = open_clock(session, incident, kind)
     if row is not None and row.paused_at is None:
         row.paused_at = now
-        _touched(session, row)
+        track(session, row)
 
 
 def resume(session, incident, kind, now, calendar):
@@ -79,7 +83,7 @@ def resume(session, incident, kind, now, calendar):
     row.due_at = _shift(calendar, row, row.due_at, now)
     row.warn_at = _shift(calendar, row, row.warn_at, now)
     row.paused_at = None
-    _touched(session, row)
+    track(session, row)
 
 
 def extend(session, incident, kind, minutes, now, calendar):
@@ -92,7 +96,7 @@ def extend(session, incident, kind, minutes, now, calendar):
     remaining = _elapsed(calendar, row.basis, now, row.due_at)
     row.warn_at = _due(calendar, now, int(remaining * WARN_SHARE), row.basis, incident)
     row.state = "pending"
-    _touched(session, row)
+    track(session, row)
     return row
 
 
@@ -109,7 +113,8 @@ def _due(calendar, start, minutes, basis, incident):
     if result.unconfirmed_years:
         # The weekday rule stood in for a holiday notice nobody entered: say so, loudly.
         log.warning("case %s: deadline counted on unconfirmed calendar years %s",
-                    incident.case_number, sorted(result.unconfirmed_years))
+                    incident.case_number if incident is not None else "(new)",
+                    sorted(result.unconfirmed_years))
     return result.due
 
 
@@ -122,7 +127,3 @@ def _elapsed(calendar, basis, a, b):
 def _shift(calendar, row, moment, now):
     remaining = _elapsed(calendar, row.basis, row.paused_at, moment)
     return calendar.deadline(now, remaining, working=row.basis == "working").due
-
-
-def _touched(session, row):
-    session.info.setdefault("gridops.deadlines", []).append(row)

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from geoalchemy2.elements import WKTElement
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gridops.dispatch import clocks, operations
@@ -17,7 +17,9 @@ from gridops.dispatch.models import Incident
 from gridops.dispatch.models.incident import case_number_seq
 from gridops.dispatch.params import Urgency
 from gridops.dispatch.sla import limit_for
+from gridops.errors import DomainError
 from gridops.geo.crs import check_point, normalize_crs, to_wgs84
+from gridops.geo.errors import GeoError
 from gridops.geo.models import Area
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -48,30 +50,62 @@ def report_incident(session, raw, source, actor, now, locate, self_handled_state
     """Create the case for `raw` and return (incident, created); a repeated client_id returns
     the case it created the first time."""
     report = Report.model_validate(raw) if isinstance(raw, dict) else raw
-    existing = _already_reported(session, report.client_id)
-    if existing is not None:
-        return existing, False
-    lat, lon = check_point(report.lat, report.lon)
-    wlon, wlat = to_wgs84(lon, lat, report.crs)
-    place = locate(wlon, wlat)
-    areas = current_areas(session, place)
-    category = category_by_key(session, report.category)
     try:
-        with session.begin_nested():
-            incident = _new_incident(session, report, source, actor, now, (lat, lon),
-                                     (wlon, wlat), place, areas, category, source_detail)
-    except IntegrityError:
-        # The same client_id committed by a concurrent request (a phone retrying while the
-        # first try was still in flight): that one is the case.
-        return _already_reported(session, report.client_id), False
+        lat, lon = check_point(report.lat, report.lon)
+        wlon, wlat = to_wgs84(lon, lat, report.crs)
+        place = locate(wlon, wlat)
+        areas = current_areas(session, place)
+        category = category_by_key(session, report.category)
+    except (DomainError, GeoError):
+        # A phone retrying a report accepted before the grid layer or the taxonomy changed:
+        # the case stands, whatever the report would meet today.
+        existing = _already_reported(session, report.client_id)
+        if existing is None:
+            raise
+        return existing, False
     state = self_handled_state if report.self_handled else "screening"
-    _start_clocks(session, incident, source, state, now)
-    incident.state = state
+    steps = _first_clocks(session, source, state, report.urgency or category.default_urgency,
+                          category, areas["street"].code, now)
+    incident = _insert(session, _case_values(report, source, actor, now, (lat, lon),
+                                             (wlon, wlat), place, areas, category,
+                                             source_detail, state, steps))
+    if incident is None:
+        # The client_id is taken: a phone retrying a report already accepted, perhaps still
+        # in flight. That one is the case.
+        return _already_reported(session, report.client_id), False
+    for row in steps.values():
+        row.incident_id = incident.id
+        session.add(row)
+        clocks.track(session, row)
     operations.record(session, incident, "report", actor, None, state, now,
                       {"source": source, "self_handled": report.self_handled,
                        "match": place.match, "grid": place.grid})
     session.flush()
+    # What the response shows, without loading it again: the rows read above, no co-units
+    # yet, and these clocks.
+    held = {"category": category, **areas, "co_units": [], "deadlines": list(steps.values())}
+    for name, value in held.items():
+        set_committed_value(incident, name, value)
     return incident, True
+
+
+def _insert(session, values):
+    """INSERT the case and return it, or None if its client_id is taken.
+
+    The unique index decides (ON CONFLICT DO NOTHING), rather than a question asked first:
+    most reports are new, and a concurrent retry is caught the same way, without a savepoint.
+    """
+    return session.scalars(INSERT_CASE, [values]).one_or_none()
+
+
+#: The case number is drawn by the INSERT itself: the local date given, then the next serial,
+#: zero-padded to six digits (more once a million are reached).
+INSERT_CASE = (
+    insert(Incident)
+    .values(case_number=func.concat(bindparam("case_date", type_=String), "-", func.to_char(
+        case_number_seq.next_value(), "FM999999999999000000")))
+    .on_conflict_do_nothing(index_elements=[Incident.client_id])
+    .returning(Incident))
 
 
 def _already_reported(session, client_id):
@@ -92,35 +126,31 @@ def current_areas(session, place):
     return {row.level: row for row in rows}
 
 
-def _new_incident(session, report, source, actor, now, raw_point, point, place, areas, category,
-                  source_detail):
-    serial = session.execute(case_number_seq.next_value()).scalar_one()
-    incident = Incident(
-        case_number=f"{now.astimezone(LOCAL):%Y%m%d}-{serial:06d}", client_id=report.client_id,
+def _case_values(report, source, actor, now, raw_point, point, place, areas, category,
+                 source_detail, state, steps):
+    return dict(
+        case_date=f"{now.astimezone(LOCAL):%Y%m%d}", client_id=report.client_id,
         source=source, source_detail=source_detail, reporter_id=actor.user_id,
         reporter_name=report.reporter_name, reporter_phone=report.reporter_phone,
         tracking_token=secrets.token_urlsafe(24) if source in ("resident", "open311") else None,
         point=WKTElement(f"POINT({point[0]} {point[1]})", srid=4326), crs=normalize_crs(report.crs),
         source_lat=raw_point[0], source_lon=raw_point[1], accuracy_m=report.accuracy_m,
-        location_match=place.match, grid=areas["grid"], community=areas["community"],
-        street=areas["street"], district=areas["district"], address=report.address,
-        category=category, urgency=report.urgency or category.default_urgency,
+        location_match=place.match, grid_id=areas["grid"].id,
+        community_id=areas["community"].id, street_id=areas["street"].id,
+        district_id=areas["district"].id, address=report.address,
+        category_id=category.id, urgency=report.urgency or category.default_urgency,
         description=report.description, self_handled=report.self_handled,
-        reported_at=now.astimezone(timezone.utc), updated_at=now, limits={}, state="screening",
-        co_units=[])
-    session.add(incident)
-    session.flush()
-    return incident
+        reported_at=now.astimezone(timezone.utc), updated_at=now, state=state,
+        limits={kind: {"minutes": row.limit_minutes, "basis": row.basis}
+                for kind, row in steps.items()},
+        # A new case's clocks are exactly these, none paused: the earliest is its due time.
+        due_at=min(row.due_at for row in steps.values()))
 
 
-def _start_clocks(session, incident, source, state, now):
-    calendar = clocks.calendar_for(session, incident.street.code)
+def _first_clocks(session, source, state, urgency, category, street_code, now):
+    """Return {kind: deadline row} of the clocks a new case starts with (rows of no case yet)."""
+    calendar = clocks.calendar_for(session, street_code)
     steps = {"screening": ["screening"] + (["onsite_check"] if source != "grid_worker" else []),
              "supervision": ["verification"], "evaluation": ["evaluation"]}[state]
-    rows = [clocks.start(session, incident, step, limit_for(session, step, incident.urgency,
-                                                            incident.category), now, calendar)
-            for step in steps]
-    # A new case's clocks are exactly these rows, none paused: no need to ask the database
-    # for the earliest (clocks.refresh_due), nor to load them again for the response.
-    incident.due_at = min(row.due_at for row in rows)
-    set_committed_value(incident, "deadlines", rows)
+    return {step: clocks.plan(step, limit_for(session, step, urgency, category), now, calendar)
+            for step in steps}

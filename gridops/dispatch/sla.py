@@ -6,8 +6,9 @@ any urgency). Handling limits fall back to the category's own columns.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from gridops.dispatch import stamps
 from gridops.dispatch.models import SlaLimit
 
 
@@ -49,12 +50,11 @@ def default_rows():
 def limit_for(session, step, urgency, category=None):
     """Return the Limit for `step` of a case of `category` and `urgency`."""
     codes = [category.code, category.parent_code] if category is not None else []
-    rows = session.scalars(select(SlaLimit).where(
-        SlaLimit.step == step,
-        or_(SlaLimit.urgency.is_(None), SlaLimit.urgency == urgency),
-        or_(SlaLimit.category_code.is_(None),
-            (SlaLimit.category_kind == getattr(category, "kind", None))
-            & SlaLimit.category_code.in_([c for c in codes if c]))))
+    kind = getattr(category, "kind", None)
+    rows = [row for row in policy(session)
+            if row.step == step and row.urgency in (None, urgency)
+            and (row.category_code is None
+                 or (row.category_kind == kind and row.category_code in codes))]
     ranked = sorted(rows, key=lambda row: _rank(row, codes))
     specific = [row for row in ranked if row.category_code is not None]
     if specific:
@@ -66,6 +66,25 @@ def limit_for(session, step, urgency, category=None):
     if ranked:
         return Limit(ranked[0].minutes, ranked[0].basis)
     return DEFAULT_LIMITS[(step, urgency)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An `sla_limit` row, as the process keeps it."""
+
+    step: str
+    urgency: str | None
+    category_kind: str | None
+    category_code: str | None
+    minutes: int
+    basis: str
+
+
+def policy(session):
+    """Return every `sla_limit` row as a Rule: a few dozen, kept while the catalog's stamp holds."""
+    return stamps.cached(session, "catalog", "sla", lambda: tuple(
+        Rule(row.step, row.urgency, row.category_kind, row.category_code, row.minutes, row.basis)
+        for row in session.scalars(select(SlaLimit))))
 
 
 def _rank(row, codes):

@@ -1,7 +1,7 @@
 """The working calendar: holidays, 调休 working weekends, confirmed years, office hours."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Index, Integer, String, true
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,17 +43,3 @@ class OfficeHours(db.Model):
     area_code: Mapped[str | None] = mapped_column(String(32))
     #: [["08:30", "12:00"], ["14:00", "17:30"]]
     periods: Mapped[list] = mapped_column(JSONB)
-
-
-class CalendarVersion(db.Model):
-    """The calendar's version stamp: one row, set by a trigger whenever a calendar table changes.
-
-    It holds the id of the last transaction that changed the calendar (migration 0014), so a
-    process can keep its calendars until the stamp moves (`calendar_store.CalendarCache`).
-    """
-
-    __tablename__ = "calendar_version"
-    __table_args__ = (CheckConstraint("id", name="calendar_version_one_row"),)
-
-    id: Mapped[bool] = mapped_column(primary_key=True, server_default=true())
-    version: Mapped[int] = mapped_column(BigInteger)

@@ -1,8 +1,8 @@
 """Reference data the loop routes by: units, the category taxonomy, the responsibility list."""
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String,
-                        Table, func, text)
+from sqlalchemy import (BigInteger, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer,
+                        String, Table, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gridops.extensions import db
@@ -97,3 +97,17 @@ class Responsibility(db.Model):
     co_units: Mapped[list[Unit]] = relationship(secondary=responsibility_co_unit)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
+
+
+class ReferenceVersion(db.Model):
+    """A kind of reference data's version stamp, set by a trigger whenever its tables change.
+
+    It holds the id of the last transaction that changed them (migration 0015), so a process
+    can keep its copy until the stamp moves (`gridops.dispatch.stamps`).
+    """
+
+    __tablename__ = "reference_version"
+
+    #: calendar (calendar_day, calendar_year, office_hours) or catalog (category, sla_limit).
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
