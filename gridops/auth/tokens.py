@@ -4,9 +4,11 @@ import secrets
 
 from flask import request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from gridops.auth.models import ApiToken, User
+from gridops.auth.models import ApiToken, User, UserArea
+from gridops.dispatch import stamps
 from gridops.extensions import db
 
 
@@ -25,15 +27,34 @@ def issue_token(session, user, name="cli"):
 def user_for_bearer(req=None):
     """Return the active user whose token the request carries, or None.
 
-    One query per request, with the user's scope joined in: every API call asks it, and a
-    revoked token or a deactivated user must be refused at once, so nothing is cached.
+    Every API call asks, and a revoked token or a deactivated user must be refused at once.
+    Each process keeps every live token's user (a city's few thousand) while the users' and
+    tokens' version stamp holds (`gridops.dispatch.stamps`); any change to app_user,
+    user_area or api_token moves it, and the next request reads them all again.
     """
     header = (req or request).headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return db.session.scalars(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash(token.strip()), ApiToken.revoked_at.is_(None),
-               User.active.is_(True))
-        .options(joinedload(User.area_links))).unique().one_or_none()
+    found = stamps.cached(db.session, "auth", "bearers", _live_tokens).get(
+        token_hash(token.strip()))
+    if found is None:
+        return None
+    values, area_codes = found
+    user = stamps.attach(db.session, User, values)
+    set_committed_value(user, "area_links", [
+        stamps.attach(db.session, UserArea, {"user_id": user.id, "area_code": code})
+        for code in area_codes])
+    return user
+
+
+def _live_tokens():
+    """Return {token hash: (user's columns, user's area codes)} of every usable token."""
+    live = select(ApiToken.token_hash, ApiToken.user_id).join(User).where(
+        ApiToken.revoked_at.is_(None), User.active.is_(True))
+    tokens = db.session.execute(live).all()
+    users = db.session.scalars(select(User).where(User.id.in_(live.with_only_columns(
+        ApiToken.user_id).scalar_subquery())).options(selectinload(User.area_links)))
+    found = {user.id: (stamps.snapshot(user), tuple(link.area_code for link in user.area_links))
+             for user in users}
+    return {digest: found[user_id] for digest, user_id in tokens}

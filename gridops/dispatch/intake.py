@@ -10,7 +10,7 @@ from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
-from gridops.dispatch import clocks, operations
+from gridops.dispatch import clocks, operations, stamps
 from gridops.dispatch.catalog import category_by_key
 from gridops.dispatch.decide import validate_fields
 from gridops.dispatch.models import Incident
@@ -120,10 +120,17 @@ def validate_report(raw):
 
 
 def current_areas(session, place):
-    """Return the current area rows of the located grid and its parents, keyed by level."""
-    codes = [place.grid, place.community, place.street, place.district]
-    rows = session.scalars(select(Area).where(Area.code.in_(codes), Area.valid_to.is_(None)))
-    return {row.level: row for row in rows}
+    """Return the current area rows of the located grid and its parents, keyed by level.
+
+    Each process keeps the current areas (a city's few thousand, without their polygons) while
+    the areas' version stamp holds (`stamps`): only a layer import changes them.
+    """
+    current = stamps.cached(session, "areas", "current", lambda: {
+        row.code: stamps.snapshot(row)
+        for row in session.scalars(select(Area).where(Area.valid_to.is_(None)))})
+    codes = (place.grid, place.community, place.street, place.district)
+    return {current[code]["level"]: stamps.attach(session, Area, current[code])
+            for code in codes if code in current}
 
 
 def _case_values(report, source, actor, now, raw_point, point, place, areas, category,

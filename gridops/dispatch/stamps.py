@@ -1,7 +1,8 @@
 """Reference data each process keeps in memory while its version stamp holds.
 
-The working calendar, the category taxonomy and the SLA policy change a few times a year, and
-every case's transaction reads them: hundreds of times a second at peak. Each kind has a stamp
+The working calendar, the category taxonomy, the SLA policy, the areas and who each API token
+belongs to change a few times a year, or a day, and every report reads them: hundreds of times
+a second at peak. Each kind has a stamp
 in `reference_version`, set by a trigger to the id of the transaction that last changed its
 tables, however they were changed (migration 0015).
 
@@ -72,8 +73,11 @@ def cached(session, kind, key, build):
 
 
 def snapshot(row):
-    """Return the column values of a loaded row, to keep beyond its session."""
-    return {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
+    """Return the loaded column values of a row (deferred ones left out), to keep beyond its
+    session."""
+    state = inspect(row)
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs
+            if attr.key in state.dict}
 
 
 def attach(session, model, values):

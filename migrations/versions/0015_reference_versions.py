@@ -3,7 +3,9 @@
 Replaces 0014's single calendar stamp with one row per kind in `reference_version`:
 
 - calendar: calendar_day, calendar_year, office_hours;
-- catalog: category, sla_limit (the taxonomy and the SLA policy).
+- catalog: category, sla_limit (the taxonomy and the SLA policy);
+- auth: app_user, user_area, api_token (who a bearer token is, and their scope);
+- areas: area (the grid layer's rows, which a case links to).
 
 Any statement that changes one of a kind's tables (the CLI, the console's admin, a
 hand-written SQL fix, a TRUNCATE) sets the kind's stamp to its transaction's id. Transaction
@@ -23,7 +25,9 @@ branch_labels = None
 depends_on = None
 
 KINDS = {"calendar": ("calendar_day", "calendar_year", "office_hours"),
-         "catalog": ("category", "sla_limit")}
+         "catalog": ("category", "sla_limit"),
+         "auth": ("app_user", "user_area", "api_token"),
+         "areas": ("area",)}
 
 STAMP = """
 CREATE OR REPLACE FUNCTION reference_version_stamp() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -342,6 +342,8 @@ SQL_BUILT_FROM_CONSTANTS = {
     ("gridops/schema.py", "rebuild_schema"): "table names from the metadata",
     ("migrations/versions/0014_calendar_version.py", "upgrade"): "calendar table names",
     ("migrations/versions/0014_calendar_version.py", "downgrade"): "calendar table names",
+    ("migrations/versions/0015_reference_versions.py", "upgrade"): "KINDS' table and kind names",
+    ("migrations/versions/0015_reference_versions.py", "downgrade"): "KINDS' table names",
 }
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WHERE|DROP|CREATE|TRUNCATE|"
                        r"ALTER|SET LOCAL|JOIN)\b")

@@ -108,6 +108,7 @@ class ReferenceVersion(db.Model):
 
     __tablename__ = "reference_version"
 
-    #: calendar (calendar_day, calendar_year, office_hours) or catalog (category, sla_limit).
+    #: calendar (calendar_day, calendar_year, office_hours), catalog (category, sla_limit),
+    #: auth (app_user, user_area, api_token) or areas (area).
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
