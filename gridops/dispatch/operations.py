@@ -79,11 +79,16 @@ def apply_action(session, incident_id, action, actor, fields, version, now):
 
 def record(session, incident, action, actor, from_state, to_state, now, payload):
     """Append the event of an action to the case's log."""
-    event = Event(incident_id=incident.id, action=action, actor_id=actor.user_id,
-                  actor_label=actor.label, from_state=from_state, to_state=to_state,
-                  payload=payload, at=now)
+    event = Event(incident_id=incident.id,
+                  **event_values(action, actor, from_state, to_state, now, payload))
     session.add(event)
     return event
+
+
+def event_values(action, actor, from_state, to_state, now, payload):
+    """Return the columns of an action's event, all but its case."""
+    return dict(action=action, actor_id=actor.user_id, actor_label=actor.label,
+                from_state=from_state, to_state=to_state, payload=payload, at=now)
 
 
 def _public(fields):
