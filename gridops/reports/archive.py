@@ -8,7 +8,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 
 from gridops.reports.models import ReportArchive, ReportFile
@@ -59,9 +59,11 @@ def store(session, report, files, trigger, root, user_id=None):
                   generated_by_id=user_id, summary=summary_of(report))
     statement = insert(ReportArchive).values(**values).returning(ReportArchive.id)
     if trigger == "schedule":
+        # The index's predicate as a literal: a bound value stops matching the partial index
+        # once the statement is prepared and planned generically (the Monday job's loop).
         statement = statement.on_conflict_do_nothing(
             index_elements=["kind", "period", "area_code"],
-            index_where=ReportArchive.trigger == "schedule")
+            index_where=ReportArchive.trigger == literal_column("'schedule'"))
     archive_id = session.scalar(statement)
     if archive_id is None:
         return None

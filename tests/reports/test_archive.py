@@ -93,6 +93,16 @@ def test_two_scheduled_runs_racing_archive_once(app, db, week47, report_dir):
     assert store(db, made, files, "demand", report_dir) is not None      # on demand: always
 
 
+def test_the_monday_job_keeps_archiving_on_one_connection(app, db, week47, report_dir):
+    """The Monday job archives every area on one connection. Once psycopg prepares the
+    statement and PostgreSQL plans it generically, a bound value in ON CONFLICT's WHERE no
+    longer matches the partial unique index: each store after the first few would fail."""
+    made, files = make_weekly(db, app.config, parse_week("2026-W47"), "110199", ["csv"],
+                              MONDAY_8AM)
+    results = [store(db, made, files, "schedule", report_dir) for _ in range(15)]
+    assert results[0] is not None and results[1:] == [None] * 14
+
+
 def test_an_empty_week_is_archived_and_says_so(app, db, world, report_dir):
     [archive_id] = generate_weekly(datetime(2026, 10, 5, tzinfo=timezone.utc))[:1]
     archive = db.get(ReportArchive, archive_id)
