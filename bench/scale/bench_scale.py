@@ -79,7 +79,7 @@ def worker(args):
     from gridops.dispatch import queues, tasks
     timers_bench.log_fired()
     log_claims()
-    tasks.run_worker((queues.TIMERS, queues.NOTIFY), app=timers_bench.make_app(args))
+    tasks.run_worker((queues.SWEEP, queues.TIMERS, queues.NOTIFY), app=timers_bench.make_app(args))
 
 
 def log_claims():

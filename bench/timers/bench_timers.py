@@ -69,7 +69,7 @@ def worker(args):
     """Run one worker whose batches also log their commit times (the bench's stopwatch)."""
     from gridops.dispatch import queues, tasks
     log_fired()
-    tasks.run_worker((queues.TIMERS, queues.NOTIFY), app=make_app(args))
+    tasks.run_worker((queues.SWEEP, queues.TIMERS, queues.NOTIFY), app=make_app(args))
 
 
 def log_fired():

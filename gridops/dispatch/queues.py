@@ -1,16 +1,20 @@
 """The RQ queues of an app and the Redis connection behind them, kept per app, never global.
 
-`timers` carries the deadline jobs and the sweep; `notify` carries deliveries, so a slow
-webhook never holds up a deadline; `default` carries the rest (the weekly reports).
+`sweep` carries the periodic sweep alone, so it runs next even behind a backlog of firing
+jobs (it is what notices a stuck queue); `timers` carries the deadline jobs; `notify` carries
+deliveries, so a slow webhook never holds up a deadline; `default` carries the rest (the
+weekly reports).
 """
 from redis import Redis
 from rq import Queue
 
+SWEEP = "sweep"
 TIMERS = "timers"
 NOTIFY = "notify"
 DEFAULT = "default"
-#: Every queue, in the order workers serve them: a late deadline is worse than a late message.
-ALL = (TIMERS, NOTIFY, DEFAULT)
+#: Every queue, in the order workers serve them: a worker takes a job from the first queue
+#: that has one. A late deadline is worse than a late message.
+ALL = (SWEEP, TIMERS, NOTIFY, DEFAULT)
 
 
 def redis_for(app, timeout=None):

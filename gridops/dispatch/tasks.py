@@ -87,7 +87,7 @@ def claim_period(session, name, now, seconds):
 def register_periodic(cron):
     """Register the periodic jobs on an rq CronScheduler (worker.py calls this)."""
     seconds = current_app.config["GRIDOPS_SWEEP_SECONDS"] if has_app_context() else 15
-    cron.register(sweep_job, queue_name=queues.TIMERS, interval=seconds, job_timeout=600,
+    cron.register(sweep_job, queue_name=queues.SWEEP, interval=seconds, job_timeout=600,
                   result_ttl=60, failure_ttl=86400)
     # Checks every five minutes and starts last week's reports once Monday 08:00 local passed.
     cron.register(weekly_if_due, queue_name=queues.DEFAULT, interval=300, job_timeout=1800,
@@ -120,8 +120,8 @@ class AppWorker(Worker):
         return super().main_work_horse(job, queue)
 
 
-def run_worker(queue_names=(queues.TIMERS, queues.NOTIFY), burst=False, with_scheduler=True,
-               simple=False, app=None):
+def run_worker(queue_names=(queues.SWEEP, queues.TIMERS, queues.NOTIFY), burst=False,
+               with_scheduler=True, simple=False, app=None):
     """Serve `queue_names` in this process until stopped (or, with `burst`, until empty)."""
     app = app or process_app()
     with app.app_context():

@@ -6,7 +6,7 @@ import pytest
 from rq import Queue
 from sqlalchemy import select
 
-from gridops.dispatch import sweep, tasks, timer_metrics
+from gridops.dispatch import queues, sweep, tasks, timer_metrics
 from gridops.dispatch.models import Channel, Deadline, OutboxMessage, SlaLimit, SupervisionOrder
 
 
@@ -44,6 +44,25 @@ def test_the_sweep_runs_once_per_period_however_often_it_is_queued(cases, settin
     settings(GRIDOPS_SWEEP_SECONDS=3600)
     assert tasks.sweep_job() != "skipped"
     assert tasks.sweep_job() == "skipped"
+
+
+def test_the_sweep_runs_ahead_of_a_backlog_of_firing_jobs(app, cases, redis):
+    """The sweep notices a stuck or lost queue: it must not wait behind the jobs it checks."""
+    backlog = [Queue(queues.TIMERS, connection=redis).enqueue(tasks.fire_due, 0)
+               for _ in range(5)]
+    swept = Queue(queues.SWEEP, connection=redis).enqueue(tasks.sweep_job)
+    tasks.run_worker(queues.ALL, burst=True, with_scheduler=False, simple=True, app=app)
+    started = {job.id: job.started_at for job in [swept, *backlog] if job.refresh() is None}
+    assert started[swept.id] < min(started[job.id] for job in backlog)
+
+    class Cron:  # stands in for rq's CronScheduler: records where each job is queued
+        queued = {}
+
+        def register(self, func, queue_name, **options):
+            self.queued[func] = queue_name
+    with app.app_context():
+        tasks.register_periodic(Cron())
+    assert Cron.queued[tasks.sweep_job] == queues.SWEEP
 
 
 def test_claim_period_lets_one_caller_through_per_period(db):
