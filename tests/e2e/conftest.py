@@ -46,6 +46,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_pages(request):
+    """Close every browser context a test opened (`console.browser.desk` among them).
+
+    The browser and the server thread live for the whole session: a console page left open
+    keeps polling the live feed, so it would query the next tests' database mid-test and set
+    the app's cached queue notice under them (test_banner failed that way once).
+    """
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """Return a factory of phone browser contexts placed at (lat, lon)."""
