@@ -145,9 +145,7 @@ def analyze(url):
     left dirty; otherwise the checkpointer's writes and file syncs land inside the steps and
     count as the database's CPU (one such sync, of 69,498 files, took 14 s in a step).
     """
-    import psycopg
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as conn:
+    with connect(url, autocommit=True) as conn:
         conn.execute("ANALYZE")
         conn.execute("CHECKPOINT")
 
@@ -243,9 +241,7 @@ def stand_in_for_autovacuum(url):
     step. With autovacuum on, as in production, autoanalyze runs once a table has grown by a
     tenth; every step grows them by more than that.
     """
-    import psycopg
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as conn:
+    with connect(url, autocommit=True) as conn:
         if conn.execute("SHOW autovacuum").fetchone()[0] == "off":
             conn.execute("ANALYZE incident, event, deadline")
 
@@ -287,14 +283,19 @@ def summarise(out, rate, duration, connections):
     return step
 
 
+def connect(url, **options):
+    """Return a psycopg connection to the database of the SQLAlchemy `url`."""
+    import psycopg
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(plain, **options)
+
+
 def _ms(value):
     return None if value is None else round(float(value), 1)
 
 
 def count_incidents(url, prefix):
-    import psycopg
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain) as conn:
+    with connect(url) as conn:
         return conn.execute("SELECT count(*) FROM incident WHERE client_id LIKE %s",
                             (prefix + "-%",)).fetchone()[0]
 

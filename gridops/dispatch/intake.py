@@ -17,7 +17,7 @@ from gridops.dispatch.decide import validate_fields
 from gridops.dispatch.models import Deadline, Event, Incident
 from gridops.dispatch.models.incident import case_number_seq
 from gridops.dispatch.params import Urgency
-from gridops.dispatch.sla import limit_for
+from gridops.dispatch.sla import Limit, limit_for
 from gridops.errors import DomainError
 from gridops.geo.crs import check_point, normalize_crs, to_wgs84
 from gridops.geo.errors import GeoError
@@ -183,7 +183,7 @@ def _case_values(report, source, actor, now, raw_point, point, place, areas, cat
         category_id=category.id, urgency=report.urgency or category.default_urgency,
         description=report.description, self_handled=report.self_handled,
         reported_at=now.astimezone(timezone.utc), updated_at=now, state=state,
-        limits={kind: {"minutes": row.limit_minutes, "basis": row.basis}
+        limits={kind: Limit(row.limit_minutes, row.basis).as_dict()
                 for kind, row in steps.items()},
         # A new case's clocks are exactly these, none paused: the earliest is its due time.
         due_at=min(row.due_at for row in steps.values()))
